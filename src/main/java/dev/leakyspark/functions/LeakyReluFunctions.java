@@ -1,0 +1,78 @@
+package dev.leakyspark.functions;
+
+import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.sql.LeakyReluExpression;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Leaky ReLU for DataFrame columns and SQL.
+ *
+ * <pre>{@code
+ * import static dev.leakyspark.functions.LeakyReluFunctions.leakyRelu;
+ *
+ * Dataset<Row> out = df.select(leakyRelu(col("features"), 0.1).as("features"));
+ * LeakyReluFunctions.register(spark);
+ * spark.sql("SELECT leaky_relu(x), leaky_relu(x, 0.2) FROM t");
+ * }</pre>
+ *
+ * <p>The column functions and SQL compile to a {@code staticinvoke} of the kernel in generated
+ * code (no boxing), and accept numeric, {@code array<float>}, {@code array<double>} and ML vector
+ * columns; see {@link LeakyReluExpression} for the type rules.
+ */
+public final class LeakyReluFunctions {
+
+  private LeakyReluFunctions() {}
+
+  /** {@code leaky_relu(x)} with the default slope 0.01. */
+  public static Column leakyRelu(Column x) {
+    return leakyRelu(x, LeakyRelu.DEFAULT_ALPHA);
+  }
+
+  /**
+   * {@code leaky_relu(x, alpha)}. A resolved column ({@code df.col("x")}) is checked and built at
+   * once; a column by name ({@code col("x")}) resolves later through the function registry, so
+   * this registers {@code leaky_relu} on the active session first (see {@link #register}).
+   */
+  public static Column leakyRelu(Column x, double alpha) {
+    checkAlpha(alpha);
+    if (x.expr().resolved()) {
+      return new Column(LeakyReluExpression.create(x.expr(), alpha));
+    }
+    register(SparkSession.active());
+    return functions.call_function(LeakyReluExpression.NAME, x, functions.lit(alpha));
+  }
+
+  /**
+   * A classic, null-safe {@code double -> double} UDF, for callers who want the UDF registry:
+   * {@code spark.udf().register("lrelu", LeakyReluFunctions.udf(0.1))}. It boxes every value;
+   * prefer {@link #leakyRelu(Column, double)}, which does not.
+   */
+  public static UserDefinedFunction udf(double alpha) {
+    checkAlpha(alpha);
+    UDF1<Double, Double> f = x -> x == null ? null : LeakyRelu.apply(x, alpha);
+    return functions.udf(f, DataTypes.DoubleType);
+  }
+
+  /** Registers the SQL functions {@code leaky_relu(x)} and {@code leaky_relu(x, alpha)} on {@code spark}. */
+  public static void register(SparkSession spark) {
+    FunctionRegistry registry = spark.sessionState().functionRegistry();
+    if (!registry.functionExists(LeakyReluExpression.identifier())) {
+      registry.registerFunction(
+          LeakyReluExpression.identifier(),
+          LeakyReluExpression.info(),
+          LeakyReluExpression.builder());
+    }
+  }
+
+  private static void checkAlpha(double alpha) {
+    if (!Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("leaky_relu: alpha must be finite but got " + alpha);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package dev.leakyspark.sql;
+
+import dev.leakyspark.LeakyRelu;
+import java.util.List;
+import org.apache.spark.QueryContext;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.collection.immutable.Map$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * Catalyst glue for the SQL function {@code leaky_relu(x[, alpha])}: it checks the arguments at
+ * analysis and builds a {@code StaticInvoke} that generated code calls with unboxed internal
+ * values. The {@code invoke*} methods are those call targets and delegate to {@link LeakyRelu}.
+ *
+ * <p>Types: integral and decimal inputs become double, float stays float, {@code array<float>}
+ * and {@code array<double>} keep their element type (a null element stays null), and ML vectors
+ * stay dense or sparse. A null input gives null.
+ */
+public final class LeakyReluExpression {
+
+  /** The SQL name. */
+  public static final String NAME = "leaky_relu";
+
+  private static final byte SPARSE = 0;
+
+  private LeakyReluExpression() {}
+
+  /** The function's identifier in a session's function registry. */
+  public static FunctionIdentifier identifier() {
+    return FunctionIdentifier.apply(NAME);
+  }
+
+  /** The {@code DESCRIBE FUNCTION} text. */
+  public static ExpressionInfo info() {
+    return new ExpressionInfo(
+        LeakyReluExpression.class.getName(),
+        null,
+        NAME,
+        "_FUNC_(x[, alpha]) - Leaky ReLU: x if x >= 0, else alpha * x (alpha defaults to 0.01).",
+        "\n    Arguments:\n      * x - a numeric, array<float>, array<double> or ML vector value\n"
+            + "      * alpha - a constant finite slope for negative values\n",
+        "\n    Examples:\n      > SELECT _FUNC_(-2.0);\n       -0.02\n"
+            + "      > SELECT _FUNC_(array(-1.0, 3.0), 0.5);\n       [-0.5,3.0]\n",
+        "",
+        "math_funcs",
+        "0.1.0",
+        "",
+        "java_udf");
+  }
+
+  /** The builder a function registry calls with the (resolved) arguments. */
+  public static scala.Function1<Seq<Expression>, Expression> builder() {
+    return new AbstractFunction1<>() {
+      @Override
+      public Expression apply(Seq<Expression> arguments) {
+        return create(JavaConverters.seqAsJavaList(arguments));
+      }
+    };
+  }
+
+  /** Builds {@code leaky_relu(x[, alpha])}, or throws {@link AnalysisException} naming the problem. */
+  public static Expression create(List<Expression> arguments) {
+    if (arguments.isEmpty() || arguments.size() > 2) {
+      throw error(NAME + " takes 1 or 2 arguments (x[, alpha]) but got " + arguments.size());
+    }
+    double alpha =
+        arguments.size() == 2 ? constantAlpha(arguments.get(1)) : LeakyRelu.DEFAULT_ALPHA;
+    return create(arguments.get(0), alpha);
+  }
+
+  /** Builds {@code leaky_relu(x, alpha)} for a resolved {@code x}. */
+  public static Expression create(Expression x, double alpha) {
+    if (!Double.isFinite(alpha)) {
+      throw error(NAME + ": alpha must be finite but got " + alpha);
+    }
+    DataType type = x.dataType();
+    DataType result = resultType(type);
+    if (result == null) {
+      throw error(
+          NAME + ": input must be " + SUPPORTED + ", but got " + x.sql() + " of type "
+              + type.catalogString());
+    }
+    Literal doubleAlpha = Literal.create(alpha, DataTypes.DoubleType);
+    Literal floatAlpha = Literal.create((float) alpha, DataTypes.FloatType);
+    if (type instanceof VectorUDT) {
+      return invoke("invokeVector", result, x, doubleAlpha);
+    }
+    if (type instanceof ArrayType) {
+      return ((ArrayType) type).elementType().equals(DataTypes.FloatType)
+          ? invoke("invokeFloats", result, x, floatAlpha)
+          : invoke("invokeDoubles", result, x, doubleAlpha);
+    }
+    if (type.equals(DataTypes.FloatType)) {
+      return invoke("invoke", result, x, floatAlpha);
+    }
+    Expression asDouble = type.equals(result) ? x : new Cast(x, result, Option.empty());
+    return invoke("invoke", result, asDouble, doubleAlpha);
+  }
+
+  /** The types {@code leaky_relu} accepts, for error messages. */
+  public static final String SUPPORTED = "numeric, array<float>, array<double> or vector";
+
+  /**
+   * The type of {@code leaky_relu(x)} for an {@code x} of type {@code input}, or null when the
+   * input type is not supported: float, double, arrays and vectors keep their type, and other
+   * numeric types become double.
+   */
+  public static DataType resultType(DataType input) {
+    if (input instanceof VectorUDT || input.equals(DataTypes.FloatType)) {
+      return input;
+    }
+    if (input instanceof ArrayType) {
+      DataType element = ((ArrayType) input).elementType();
+      boolean supported =
+          element.equals(DataTypes.DoubleType) || element.equals(DataTypes.FloatType);
+      return supported ? input : null;
+    }
+    return input instanceof NumericType ? DataTypes.DoubleType : null;
+  }
+
+  private static double constantAlpha(Expression alpha) {
+    if (!alpha.foldable() || !(alpha.dataType() instanceof NumericType)) {
+      throw error(
+          NAME
+              + ": alpha must be a constant number, but got "
+              + alpha.sql()
+              + " of type "
+              + alpha.dataType().catalogString());
+    }
+    Object value = alpha.eval(null);
+    if (value == null) {
+      throw error(NAME + ": alpha must not be null");
+    }
+    Object asDouble = new Cast(alpha, DataTypes.DoubleType, Option.empty()).eval(null);
+    return (Double) asDouble;
+  }
+
+  private static Expression invoke(String method, DataType result, Expression x, Literal alpha) {
+    List<Expression> arguments = List.of(x, alpha);
+    List<AbstractDataType> inputTypes = List.of(x.dataType(), alpha.dataType());
+    // propagateNull: a null x gives null without calling the method.
+    return new StaticInvoke(
+        LeakyReluExpression.class,
+        result,
+        method,
+        JavaConverters.asScalaBuffer(arguments).toSeq(),
+        JavaConverters.asScalaBuffer(inputTypes).toSeq(),
+        true,
+        false,
+        true);
+  }
+
+  /**
+   * Throws an {@link AnalysisException}, the analyzer's own error type, without declaring it:
+   * it is checked in Java but not in the Scala code that calls the builder.
+   */
+  static RuntimeException error(String message) {
+    throw LeakyReluExpression.<RuntimeException>unchecked(
+        new AnalysisException(
+            message,
+            Option.empty(),
+            Option.empty(),
+            Option.empty(),
+            Option.empty(),
+            Map$.MODULE$.empty(),
+            new QueryContext[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E unchecked(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  /** Call target for double values. */
+  public static double invoke(double x, double alpha) {
+    return LeakyRelu.apply(x, alpha);
+  }
+
+  /** Call target for float values. */
+  public static float invoke(float x, float alpha) {
+    return LeakyRelu.apply(x, alpha);
+  }
+
+  /** Call target for {@code array<double>}. */
+  public static ArrayData invokeDoubles(ArrayData x, double alpha) {
+    double[] values = x.toDoubleArray();
+    LeakyRelu.apply(values, values, alpha);
+    return withNullsOf(x, UnsafeArrayData.fromPrimitiveArray(values));
+  }
+
+  /** Call target for {@code array<float>}. */
+  public static ArrayData invokeFloats(ArrayData x, float alpha) {
+    float[] values = x.toFloatArray();
+    LeakyRelu.apply(values, values, alpha);
+    return withNullsOf(x, UnsafeArrayData.fromPrimitiveArray(values));
+  }
+
+  /**
+   * Call target for ML vectors, given as the internal row of {@code VectorUDT}: (type, size,
+   * indices, values). Declared as {@code Object} because Spark looks the method up that way for a
+   * UDT argument. Indices are shared with the input, so sparse stays sparse at no cost.
+   */
+  public static InternalRow invokeVector(Object vector, double alpha) {
+    InternalRow row = (InternalRow) vector;
+    double[] values = row.getArray(3).toDoubleArray();
+    LeakyRelu.apply(values, values, alpha);
+    byte kind = row.getByte(0);
+    return new GenericInternalRow(
+        new Object[] {
+          kind,
+          kind == SPARSE ? row.getInt(1) : null,
+          kind == SPARSE ? row.getArray(2) : null,
+          UnsafeArrayData.fromPrimitiveArray(values)
+        });
+  }
+
+  private static ArrayData withNullsOf(ArrayData input, UnsafeArrayData output) {
+    // toDoubleArray() reads a null element as 0, and f(0) = 0; only the null bit needs restoring.
+    for (int i = 0, n = input.numElements(); i < n; i++) {
+      if (input.isNullAt(i)) {
+        output.setNullAt(i);
+      }
+    }
+    return output;
+  }
+}

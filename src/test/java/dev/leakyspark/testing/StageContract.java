@@ -1,0 +1,184 @@
+package dev.leakyspark.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import scala.collection.JavaConverters;
+
+/**
+ * The MLlib stage contract as one reusable set of checks (see shared/REFERENCE.md): params,
+ * copy and uid, save and load (alone and inside a {@code PipelineModel}), and batch and
+ * streaming transform. Every leaky-spark stage runs through it.
+ */
+public final class StageContract {
+
+  private StageContract() {}
+
+  /** Every check that applies to a transformer, on {@code data}. */
+  public static <T extends Transformer & MLWritable> void checkTransformer(
+      T stage, Function<String, T> load, Dataset<Row> data, Path dir) throws Exception {
+    checkParams(stage);
+    checkCopy(stage);
+    checkSaveLoad(stage, load, dir.resolve("stage"));
+    Dataset<Row> batch = stage.transform(data);
+    assertEquals(
+        stage.transformSchema(data.schema()).simpleString(),
+        batch.schema().simpleString(),
+        "transformSchema must predict transform's schema");
+    checkInPipeline(stage, data, dir.resolve("pipeline"));
+    checkStreaming(stage, data, dir.resolve("stream"));
+  }
+
+  /**
+   * Params are sorted by name, belong to the stage, are found by {@code getParam}, have a
+   * default, a public no-argument accessor named after them, and a typed getter.
+   */
+  public static void checkParams(Params stage) throws Exception {
+    Param<?>[] params = stage.params();
+    assertTrue(params.length > 0, "no params found on " + stage.uid());
+    List<String> names = new ArrayList<>();
+    for (Param<?> p : params) {
+      names.add(p.name());
+      assertEquals(stage.uid(), p.parent(), "parent of " + p.name());
+      assertSame(p, stage.getParam(p.name()), "getParam(" + p.name() + ")");
+      assertTrue(stage.hasDefault(p), "param " + p.name() + " has no default");
+      assertTrue(stage.isDefined(p));
+      Method accessor = stage.getClass().getMethod(p.name());
+      assertTrue(Modifier.isPublic(accessor.getModifiers()));
+      assertSame(p, accessor.invoke(stage), "accessor " + p.name() + "()");
+      String getterName = "get" + Character.toUpperCase(p.name().charAt(0)) + p.name().substring(1);
+      Method getter = stage.getClass().getMethod(getterName);
+      assertTrue(
+          Objects.deepEquals(stage.getOrDefault(p), getter.invoke(stage)), getterName + "()");
+      assertTrue(p.doc() != null && !p.doc().isEmpty(), "param " + p.name() + " has no doc");
+    }
+    List<String> sorted = new ArrayList<>(names);
+    sorted.sort(Comparator.naturalOrder());
+    assertEquals(sorted, names, "params must be sorted by name");
+    assertTrue(stage.explainParams().contains(names.get(0)));
+  }
+
+  /** {@code copy} returns the concrete class with the same uid and params, and applies extras. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void checkCopy(Params stage) {
+    Params copy = stage.copy(ParamMap.empty());
+    assertNotSame(stage, copy);
+    assertSame(stage.getClass(), copy.getClass());
+    assertEquals(stage.uid(), copy.uid());
+    assertEquals(paramValues(stage), paramValues(copy));
+    Param first = stage.params()[0];
+    Object value = stage.getOrDefault(first);
+    Params changed = stage.copy(new ParamMap().put(first, value));
+    assertTrue(changed.isSet(changed.getParam(first.name())), "copy(extra) must set " + first.name());
+  }
+
+  /**
+   * Saving twice to one path fails with {@link IOException}, {@code write().overwrite()} replaces
+   * it, and {@code load} restores the uid and every param.
+   */
+  public static <T extends Params & MLWritable> T checkSaveLoad(
+      T stage, Function<String, T> load, Path path) throws IOException {
+    String where = path.toString();
+    stage.write().save(where);
+    IOException again = assertThrows(IOException.class, () -> stage.write().save(where));
+    assertTrue(again.getMessage().contains(where), again.getMessage());
+    stage.write().overwrite().save(where);
+    T loaded = load.apply(where);
+    assertSame(stage.getClass(), loaded.getClass());
+    assertEquals(stage.uid(), loaded.uid());
+    assertEquals(paramValues(stage), paramValues(loaded));
+    return loaded;
+  }
+
+  /** Inside a saved and reloaded {@code PipelineModel}, the stage gives the same output. */
+  public static void checkInPipeline(PipelineStage stage, Dataset<Row> data, Path path)
+      throws IOException {
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {stage}).fit(data);
+    model.write().save(path.toString());
+    PipelineModel loaded = PipelineModel.load(path.toString());
+    assertSame(model.stages()[0].getClass(), loaded.stages()[0].getClass());
+    assertEquals(model.stages()[0].uid(), loaded.stages()[0].uid());
+    DataFrames.assertEquals(model.transform(data), loaded.transform(data));
+  }
+
+  /** A streaming DataFrame transforms to the same rows as the batch one. */
+  public static void checkStreaming(Transformer stage, Dataset<Row> data, Path dir)
+      throws Exception {
+    String input = dir.resolve("input").toString();
+    data.write().parquet(input);
+    Dataset<Row> stream = data.sparkSession().readStream().schema(data.schema()).parquet(input);
+    assertTrue(stream.isStreaming());
+    String table = "contract_" + UUID.randomUUID().toString().replace('-', '_');
+    StreamingQuery query =
+        stage
+            .transform(stream)
+            .writeStream()
+            .format("memory")
+            .queryName(table)
+            .option("checkpointLocation", dir.resolve("checkpoint").toString())
+            .trigger(Trigger.AvailableNow())
+            .start();
+    try {
+      query.awaitTermination();
+    } finally {
+      query.stop();
+    }
+    Dataset<Row> streamed = data.sparkSession().table(table);
+    Dataset<Row> batch = stage.transform(data);
+    assertEquals(batch.schema().simpleString(), streamed.schema().simpleString());
+    assertEquals(sortedStrings(batch), sortedStrings(streamed));
+  }
+
+  private static List<String> sortedStrings(Dataset<Row> df) {
+    List<String> rows = new ArrayList<>();
+    for (Row row : df.collectAsList()) {
+      rows.add(row.toString());
+    }
+    rows.sort(Comparator.naturalOrder());
+    return rows;
+  }
+
+  /** Param name to value, with arrays as lists so that maps compare by content. */
+  private static TreeMap<String, Object> paramValues(Params stage) {
+    TreeMap<String, Object> values = new TreeMap<>();
+    for (ParamPair<?> pair : JavaConverters.seqAsJavaList(stage.extractParamMap().toSeq())) {
+      Object value = pair.value();
+      if (value instanceof Object[]) {
+        value = List.of((Object[]) value);
+      } else if (value instanceof int[]) {
+        value = java.util.Arrays.toString((int[]) value);
+      } else if (value instanceof double[]) {
+        value = java.util.Arrays.toString((double[]) value);
+      }
+      values.put(pair.param().name(), value);
+    }
+    return values;
+  }
+}
