@@ -22,14 +22,41 @@ public final class LeakyRelu {
 
   private LeakyRelu() {}
 
-  /** Leaky ReLU of one value: {@code x >= 0 ? x : alpha * x}. */
+  /**
+   * Leaky ReLU of one value, equal to {@code x >= 0 ? x : alpha * x}. Branch-free in {@code x}:
+   * inside a loop the tests on the (invariant) alpha are hoisted, so random signs cost no
+   * mispredictions.
+   */
   public static double apply(double x, double alpha) {
-    return x >= 0 ? x : alpha * x;
+    // Each form is exact for its alpha range; see the class comment for the edges.
+    if (alpha > 0 && alpha <= 1) {
+      return Math.max(x, alpha * x); // alpha*x <= x iff x >= 0; max(-0.0, -0.0) = -0.0
+    }
+    if (alpha > 1 && alpha < Double.POSITIVE_INFINITY) {
+      return Math.min(x, alpha * x);
+    }
+    // alpha <= 0 or non-finite: min/max would get -0.0 or 0 * Inf wrong, so blend on the sign
+    // bit, treating -0.0 as non-negative like the select does.
+    long bits = Double.doubleToRawLongBits(x);
+    long magnitude = bits << 1;
+    long negative = (bits >> 63) & -((magnitude | -magnitude) >>> 63);
+    long scaled = Double.doubleToRawLongBits(alpha * x);
+    return Double.longBitsToDouble((bits & ~negative) | (scaled & negative));
   }
 
-  /** Leaky ReLU of one float, with the slope rounded to float. */
+  /** Leaky ReLU of one float, with the slope rounded to float; as the double form. */
   public static float apply(float x, float alpha) {
-    return x >= 0 ? x : alpha * x;
+    if (alpha > 0 && alpha <= 1) {
+      return Math.max(x, alpha * x);
+    }
+    if (alpha > 1 && alpha < Float.POSITIVE_INFINITY) {
+      return Math.min(x, alpha * x);
+    }
+    int bits = Float.floatToRawIntBits(x);
+    int magnitude = bits << 1;
+    int negative = (bits >> 31) & -((magnitude | -magnitude) >>> 31);
+    int scaled = Float.floatToRawIntBits(alpha * x);
+    return Float.intBitsToFloat((bits & ~negative) | (scaled & negative));
   }
 
   /**
@@ -42,29 +69,11 @@ public final class LeakyRelu {
 
   /**
    * Applies Leaky ReLU to {@code src[from, to)} and writes {@code dst[from, to)}; {@code dst} may
-   * be {@code src}. Branch-free, so random signs cost no mispredictions.
+   * be {@code src}. The JIT hoists the alpha tests out of the loop and vectorises the rest.
    */
   public static void apply(double[] src, double[] dst, int from, int to, double alpha) {
-    // Each loop is exact for its alpha range and vectorises; see the class comment for the edges.
-    if (alpha > 0 && alpha <= 1) {
-      // alpha*x <= x iff x >= 0; -0.0 gives max(-0.0, -0.0) = -0.0.
-      for (int i = from; i < to; i++) {
-        dst[i] = Math.max(src[i], alpha * src[i]);
-      }
-    } else if (alpha > 1 && alpha < Double.POSITIVE_INFINITY) {
-      for (int i = from; i < to; i++) {
-        dst[i] = Math.min(src[i], alpha * src[i]);
-      }
-    } else {
-      // alpha <= 0 or non-finite: max/min would get -0.0 or 0 * Inf wrong, so blend on the
-      // sign bit, treating -0.0 as non-negative like the select does.
-      for (int i = from; i < to; i++) {
-        long bits = Double.doubleToRawLongBits(src[i]);
-        long magnitude = bits << 1;
-        long negative = (bits >> 63) & -((magnitude | -magnitude) >>> 63);
-        long scaled = Double.doubleToRawLongBits(alpha * src[i]);
-        dst[i] = Double.longBitsToDouble((bits & ~negative) | (scaled & negative));
-      }
+    for (int i = from; i < to; i++) {
+      dst[i] = apply(src[i], alpha);
     }
   }
 
@@ -77,23 +86,8 @@ public final class LeakyRelu {
   /** Float form of {@link #apply(double[], double[], double)}. */
   public static void apply(float[] src, float[] dst, float alpha) {
     checkLengths(src.length, dst.length);
-    int n = src.length;
-    if (alpha > 0 && alpha <= 1) {
-      for (int i = 0; i < n; i++) {
-        dst[i] = Math.max(src[i], alpha * src[i]);
-      }
-    } else if (alpha > 1 && alpha < Float.POSITIVE_INFINITY) {
-      for (int i = 0; i < n; i++) {
-        dst[i] = Math.min(src[i], alpha * src[i]);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        int bits = Float.floatToRawIntBits(src[i]);
-        int magnitude = bits << 1;
-        int negative = (bits >> 31) & -((magnitude | -magnitude) >>> 31);
-        int scaled = Float.floatToRawIntBits(alpha * src[i]);
-        dst[i] = Float.intBitsToFloat((bits & ~negative) | (scaled & negative));
-      }
+    for (int i = 0; i < src.length; i++) {
+      dst[i] = apply(src[i], alpha);
     }
   }
 

@@ -12,7 +12,6 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.AbstractDataType;
@@ -200,46 +199,30 @@ public final class LeakyReluExpression {
     return LeakyRelu.apply(x, alpha);
   }
 
-  /** Call target for {@code array<double>}. */
+  /** Call target for {@code array<double>}; a null element stays null. */
   public static ArrayData invokeDoubles(ArrayData x, double alpha) {
-    double[] values = x.toDoubleArray();
-    LeakyRelu.apply(values, values, alpha);
-    return withNullsOf(x, UnsafeArrayData.fromPrimitiveArray(values));
+    return LeakyReluArray.ofDoubles(x, alpha);
   }
 
-  /** Call target for {@code array<float>}. */
+  /** Call target for {@code array<float>}; a null element stays null. */
   public static ArrayData invokeFloats(ArrayData x, float alpha) {
-    float[] values = x.toFloatArray();
-    LeakyRelu.apply(values, values, alpha);
-    return withNullsOf(x, UnsafeArrayData.fromPrimitiveArray(values));
+    return LeakyReluArray.ofFloats(x, alpha);
   }
 
   /**
    * Call target for ML vectors, given as the internal row of {@code VectorUDT}: (type, size,
    * indices, values). Declared as {@code Object} because Spark looks the method up that way for a
-   * UDT argument. Indices are shared with the input, so sparse stays sparse at no cost.
+   * UDT argument. Only the values change, so sparse stays sparse with the same indices.
    */
   public static InternalRow invokeVector(Object vector, double alpha) {
     InternalRow row = (InternalRow) vector;
-    double[] values = row.getArray(3).toDoubleArray();
-    LeakyRelu.apply(values, values, alpha);
-    byte kind = row.getByte(0);
+    boolean sparse = row.getByte(0) == SPARSE;
     return new GenericInternalRow(
         new Object[] {
-          kind,
-          kind == SPARSE ? row.getInt(1) : null,
-          kind == SPARSE ? row.getArray(2) : null,
-          UnsafeArrayData.fromPrimitiveArray(values)
+          row.getByte(0),
+          sparse ? row.getInt(1) : null,
+          sparse ? row.getArray(2) : null,
+          LeakyReluArray.ofDoubles(row.getArray(3), alpha)
         });
-  }
-
-  private static ArrayData withNullsOf(ArrayData input, UnsafeArrayData output) {
-    // toDoubleArray() reads a null element as 0, and f(0) = 0; only the null bit needs restoring.
-    for (int i = 0, n = input.numElements(); i < n; i++) {
-      if (input.isNullAt(i)) {
-        output.setNullAt(i);
-      }
-    }
-    return output;
   }
 }

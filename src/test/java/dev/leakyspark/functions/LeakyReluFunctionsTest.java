@@ -25,6 +25,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -150,6 +151,43 @@ class LeakyReluFunctionsTest {
     assertArrayEquals(new int[] {1, 7}, s.indices());
     assertArrayEquals(new double[] {-2.0, 3.0}, s.values(), 0.0);
     assertNull(rows.get(2).get(0));
+  }
+
+  @Test
+  void unsafeAndGenericInputsGiveTheSameRows() {
+    StructType schema =
+        new StructType()
+            .add("v", new VectorUDT())
+            .add("d", DataTypes.createArrayType(DataTypes.DoubleType, true))
+            .add("f", DataTypes.createArrayType(DataTypes.FloatType, true));
+    List<Row> rows =
+        List.of(
+            RowFactory.create(Vectors.dense(-1.0, -0.0, Double.NaN), Arrays.asList(-2.0, null, -0.0),
+                Arrays.asList(-2.0f, null, 3.0f)),
+            RowFactory.create(Vectors.sparse(6, new int[] {2, 5}, new double[] {-8.0, 1.0}),
+                List.of(), Arrays.asList((Float) null)),
+            RowFactory.create(null, null, null));
+    // A local relation reaches the methods as generic rows and arrays, a cached one as unsafe.
+    Dataset<Row> local = spark.createDataFrame(rows, schema);
+    Dataset<Row> cached = spark.createDataFrame(rows, schema).cache();
+    cached.count();
+    for (double alpha : new double[] {0.01, 3.0, -1.0}) {
+      Column[] columns = {
+        leakyRelu(col("v"), alpha).as("v"), leakyRelu(col("d"), alpha).as("d"),
+        leakyRelu(col("f"), alpha).as("f")
+      };
+      Dataset<Row> expected = local.select(columns);
+      DataFrames.assertEquals(expected, cached.select(columns));
+      Row first = cached.select(columns).first();
+      assertSameBits(LeakyRelu.apply(-0.0, alpha), ((Vector) first.get(0)).apply(1));
+      assertNull(first.getList(1).get(1));
+      assertSameBits(LeakyRelu.apply(-0.0, alpha), first.<Double>getList(1).get(2));
+      assertEquals(LeakyRelu.apply(-2.0f, (float) alpha), first.<Float>getList(2).get(0), 0.0f);
+      SparseVector sparse = (SparseVector) cached.select(columns).collectAsList().get(1).get(0);
+      assertArrayEquals(new int[] {2, 5}, sparse.indices());
+      assertArrayEquals(new double[] {LeakyRelu.apply(-8.0, alpha), 1.0}, sparse.values(), 0.0);
+    }
+    cached.unpersist();
   }
 
   @Test

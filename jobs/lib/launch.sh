@@ -1,0 +1,64 @@
+# Shared by the scripts in jobs/: builds the project on first use, then runs a main class
+# through spark-submit. Source it and call: leaky_submit MAIN_CLASS [options...]
+#
+# With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the job, on whatever --master is given.
+# Without it, the real SparkSubmit class runs from the Spark jars Maven resolved, in local mode.
+set -euo pipefail
+
+LEAKY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LEAKY_CONF="${LEAKY_CONF_DIR:-$LEAKY_ROOT/conf}"
+
+leaky_jar() {
+  local jar
+  for jar in "$LEAKY_ROOT"/target/leaky-spark_2.12-*.jar; do
+    case "$jar" in *-sources.jar|*-tests.jar|*'*'*) ;; *) echo "$jar"; return ;; esac
+  done
+}
+
+# Builds the jar when it is missing or older than the sources, and writes the Spark class path.
+leaky_build() {
+  local jar
+  jar="$(leaky_jar)"
+  if [ -z "$jar" ] || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
+    echo "leaky-spark: building the project with Maven..." >&2
+    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+  fi
+  local cp="$LEAKY_ROOT/target/spark-classpath.txt"
+  if [ ! -s "$cp" ] || [ "$LEAKY_ROOT/pom.xml" -nt "$cp" ]; then
+    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile="$cp" >/dev/null)
+  fi
+}
+
+# leaky_submit MAIN_CLASS [--master M] [--deploy-mode D] [--conf k=v]... [--driver-memory X] [app options]
+leaky_submit() {
+  local main="$1"
+  shift
+  local submit=() app=() master="" driver_memory="${LEAKY_DRIVER_MEMORY:-4g}"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master) master="$2"; shift 2 ;;
+      --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--jars|--packages)
+        submit+=("$1" "$2"); shift 2 ;;
+      --driver-memory) driver_memory="$2"; shift 2 ;;
+      *) app+=("$1"); shift ;;
+    esac
+  done
+  leaky_build
+  local jar
+  jar="$(leaky_jar)"
+  if [ -n "${SPARK_HOME:-}" ]; then
+    exec "$SPARK_HOME/bin/spark-submit" ${master:+--master "$master"} \
+      --driver-memory "$driver_memory" \
+      --properties-file "$LEAKY_CONF/spark-defaults.conf" \
+      --driver-java-options "-Dlog4j2.configurationFile=file:$LEAKY_CONF/log4j2.properties" \
+      --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+  fi
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  exec java -Xmx"$driver_memory" @"$LEAKY_CONF/java17.args" \
+    -Dlog4j2.configurationFile="file:$LEAKY_CONF/log4j2.properties" \
+    -cp "$jar:$(cat "$LEAKY_ROOT/target/spark-classpath.txt")" \
+    org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}" \
+    --properties-file "$LEAKY_CONF/spark-defaults.conf" \
+    --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+}
