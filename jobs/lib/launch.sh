@@ -21,7 +21,7 @@ leaky_build() {
   jar="$(leaky_jar)"
   if [ -z "$jar" ] || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "leaky-spark: building the project with Maven..." >&2
-    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
   fi
   local cp="$LEAKY_ROOT/target/spark-classpath.txt"
   if [ ! -s "$cp" ] || [ "$LEAKY_ROOT/pom.xml" -nt "$cp" ]; then

@@ -58,9 +58,9 @@ public final class Demo {
       boolean overwrite = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--rows" -> rows = Long.parseLong(value(args, ++i));
-          case "--dims" -> dims = Integer.parseInt(value(args, ++i));
-          case "--alpha" -> alpha = Double.parseDouble(value(args, ++i));
+          case "--rows" -> rows = (long) number(args, ++i, true);
+          case "--dims" -> dims = (int) Math.min(Integer.MAX_VALUE, number(args, ++i, true));
+          case "--alpha" -> alpha = number(args, ++i, false);
           case "--output" -> output = value(args, ++i);
           case "--overwrite" -> overwrite = true;
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -72,6 +72,16 @@ public final class Demo {
                 + ", " + alpha);
       }
       return new Options(rows, dims, alpha, output, overwrite);
+    }
+
+    private static double number(String[] args, int i, boolean integer) {
+      String text = value(args, i);
+      try {
+        return integer ? Long.parseLong(text) : Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            args[i - 1] + " needs " + (integer ? "an integer" : "a number") + " but got '" + text + "'");
+      }
     }
 
     private static String value(String[] args, int i) {
@@ -98,9 +108,13 @@ public final class Demo {
     SparkSession spark = SparkSession.builder().appName("leaky-spark demo").getOrCreate();
     try {
       run(spark, options);
-    } finally {
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("demo failed", e);
+      System.err.println("demo failed: " + e.getMessage());
       spark.stop();
+      System.exit(1);
     }
+    spark.stop();
   }
 
   static void run(SparkSession spark, Options options) throws IOException {
