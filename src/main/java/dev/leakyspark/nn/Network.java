@@ -1,0 +1,248 @@
+package dev.leakyspark.nn;
+
+import dev.leakyspark.LeakyRelu;
+import dev.ludovic.netlib.blas.BLAS;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A fully connected network: affine layers with Leaky ReLU between them and softmax with
+ * cross-entropy on top. All weights live in one flat array: for each layer, the
+ * {@code out x in} weight matrix in column-major order, then the {@code out} biases.
+ * Passes work on a {@link Block} at a time through BLAS matrix-matrix products.
+ *
+ * <pre>{@code
+ * Network net = new Network(new int[] {784, 128, 10}, 0.01);
+ * double[] w = net.initialWeights(42);
+ * double[] grad = new double[net.numWeights()];
+ * double lossSum = net.lossAndGradient(w, block, grad);   // adds into grad
+ * }</pre>
+ */
+public final class Network implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int[] layers;
+  private final double alpha;
+  private final int[] offsets;
+
+  /**
+   * @param layers sizes from input to output, at least 2 entries, all >= 1
+   * @param alpha the Leaky ReLU slope of the hidden layers, finite
+   */
+  public Network(int[] layers, double alpha) {
+    if (layers.length < 2 || Arrays.stream(layers).anyMatch(n -> n < 1)) {
+      throw new IllegalArgumentException(
+          "layers must have at least 2 entries, all >= 1, but got " + Arrays.toString(layers));
+    }
+    if (!Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("alpha must be finite but got " + alpha);
+    }
+    this.layers = layers.clone();
+    this.alpha = alpha;
+    this.offsets = new int[layers.length];
+    for (int l = 0; l + 1 < layers.length; l++) {
+      offsets[l + 1] = offsets[l] + layers[l] * layers[l + 1] + layers[l + 1];
+    }
+  }
+
+  public int[] layers() {
+    return layers.clone();
+  }
+
+  public double alpha() {
+    return alpha;
+  }
+
+  public int numInputs() {
+    return layers[0];
+  }
+
+  public int numOutputs() {
+    return layers[layers.length - 1];
+  }
+
+  /** Length of the flat weight array. */
+  public int numWeights() {
+    return offsets[layers.length - 1];
+  }
+
+  private int weightsAt(int layer) {
+    return offsets[layer];
+  }
+
+  private int biasAt(int layer) {
+    return offsets[layer] + layers[layer] * layers[layer + 1];
+  }
+
+  /**
+   * He initialisation for Leaky ReLU: weights from a normal with std
+   * {@code sqrt(2 / ((1 + alpha^2) * fanIn))}, biases 0, reproducible from {@code seed}.
+   */
+  public double[] initialWeights(long seed) {
+    Random random = new Random(seed);
+    double[] weights = new double[numWeights()];
+    for (int l = 0; l + 1 < layers.length; l++) {
+      double std = Math.sqrt(2.0 / ((1 + alpha * alpha) * layers[l]));
+      for (int i = weightsAt(l), end = biasAt(l); i < end; i++) {
+        weights[i] = random.nextGaussian() * std;
+      }
+    }
+    return weights;
+  }
+
+  /** Sum over the L2-regularised weight matrices (not biases) of {@code w^2}. */
+  public double squaredWeightNorm(double[] weights) {
+    double sum = 0;
+    for (int l = 0; l + 1 < layers.length; l++) {
+      for (int i = weightsAt(l), end = biasAt(l); i < end; i++) {
+        sum += weights[i] * weights[i];
+      }
+    }
+    return sum;
+  }
+
+  /** Adds {@code scale * w} to {@code gradient} for the weight matrices (not biases). */
+  public void addWeightDecay(double[] weights, double scale, double[] gradient) {
+    for (int l = 0; l + 1 < layers.length; l++) {
+      for (int i = weightsAt(l), end = biasAt(l); i < end; i++) {
+        gradient[i] += scale * weights[i];
+      }
+    }
+  }
+
+  /**
+   * Output scores (logits, before softmax) of each row of {@code features}: a column-major
+   * {@code numOutputs x rows} matrix.
+   */
+  public double[] scores(double[] weights, double[] features, int rows) {
+    checkWeights(weights);
+    return forward(weights, features, rows)[layers.length - 1];
+  }
+
+  /** Softmax of each column of {@code scores} in place, stable for large scores. */
+  public static void softmaxInPlace(double[] scores, int classes) {
+    for (int start = 0; start < scores.length; start += classes) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = start; k < start + classes; k++) {
+        max = Math.max(max, scores[k]);
+      }
+      double sum = 0;
+      for (int k = start; k < start + classes; k++) {
+        scores[k] = Math.exp(scores[k] - max);
+        sum += scores[k];
+      }
+      for (int k = start; k < start + classes; k++) {
+        scores[k] /= sum;
+      }
+    }
+  }
+
+  /**
+   * The summed cross-entropy of the block's rows, adding the gradient of that sum into
+   * {@code gradientSum} (so blocks can be accumulated).
+   */
+  public double lossAndGradient(double[] weights, Block block, double[] gradientSum) {
+    checkWeights(weights);
+    if (gradientSum.length != weights.length) {
+      throw new IllegalArgumentException(
+          "gradient has " + gradientSum.length + " entries but the network has " + weights.length);
+    }
+    if (block.numFeatures() != numInputs()) {
+      throw new IllegalArgumentException(
+          "block rows have " + block.numFeatures() + " features but the network takes " + numInputs());
+    }
+    int n = block.size;
+    int last = layers.length - 1;
+    // pre[l]: pre-activations of layer l (l >= 1); act[l]: its output (act[0] is the input).
+    double[][] pre = new double[layers.length][];
+    double[][] act = forward(weights, block.features, n, pre);
+    double[] delta = act[last]; // scores, then softmax probabilities, then P - Y in place
+    int classes = numOutputs();
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      int label = block.labels[j];
+      int start = j * classes;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = start; k < start + classes; k++) {
+        max = Math.max(max, delta[k]);
+      }
+      double sum = 0;
+      for (int k = start; k < start + classes; k++) {
+        sum += Math.exp(delta[k] - max);
+      }
+      double logSum = max + Math.log(sum);
+      loss += logSum - delta[start + label];
+      for (int k = start; k < start + classes; k++) {
+        delta[k] = Math.exp(delta[k] - logSum);
+      }
+      delta[start + label] -= 1.0;
+    }
+    BLAS blas = BLAS.getInstance();
+    for (int l = last - 1; l >= 0; l--) {
+      int in = layers[l];
+      int out = layers[l + 1];
+      // dW += delta * act[l]^T; db += row sums of delta
+      blas.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
+      int bias = biasAt(l);
+      for (int j = 0; j < n; j++) {
+        for (int r = 0; r < out; r++) {
+          gradientSum[bias + r] += delta[j * out + r];
+        }
+      }
+      if (l > 0) {
+        double[] previous = new double[in * n];
+        blas.dgemm("T", "N", in, n, out, 1.0, weights, weightsAt(l), out, delta, 0, out, 0.0, previous, 0, in);
+        double[] z = pre[l];
+        for (int i = 0; i < previous.length; i++) {
+          previous[i] *= LeakyRelu.gradient(z[i], alpha);
+        }
+        delta = previous;
+      }
+    }
+    return loss;
+  }
+
+  private double[][] forward(double[] weights, double[] features, int n) {
+    return forward(weights, features, n, new double[layers.length][]);
+  }
+
+  /** Activations of every layer; the last holds the output scores. Fills {@code pre} for hidden layers. */
+  private double[][] forward(double[] weights, double[] features, int n, double[][] pre) {
+    if (features.length != numInputs() * n) {
+      throw new IllegalArgumentException(
+          "expected " + n + " rows of " + numInputs() + " features but got " + features.length + " values");
+    }
+    BLAS blas = BLAS.getInstance();
+    double[][] act = new double[layers.length][];
+    act[0] = features;
+    for (int l = 0; l + 1 < layers.length; l++) {
+      int in = layers[l];
+      int out = layers[l + 1];
+      double[] z = new double[out * n];
+      int bias = biasAt(l);
+      for (int j = 0; j < n; j++) {
+        System.arraycopy(weights, bias, z, j * out, out);
+      }
+      blas.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
+      if (l + 2 < layers.length) {
+        pre[l + 1] = z;
+        double[] a = new double[z.length];
+        LeakyRelu.apply(z, a, alpha);
+        act[l + 1] = a;
+      } else {
+        act[l + 1] = z;
+      }
+    }
+    return act;
+  }
+
+  private void checkWeights(double[] weights) {
+    if (weights.length != numWeights()) {
+      throw new IllegalArgumentException(
+          "layers " + Arrays.toString(layers) + " need " + numWeights() + " weights but got "
+              + weights.length);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.leakyspark.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class NetworkTest {
+
+  static Block randomBlock(int rows, int features, int classes, long seed) {
+    Random random = new Random(seed);
+    double[] x = new double[rows * features];
+    int[] y = new int[rows];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextGaussian();
+    }
+    for (int i = 0; i < rows; i++) {
+      y[i] = random.nextInt(classes);
+    }
+    return new Block(x, y);
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.01, 0.2, 1.0, 2.5, -0.3})
+  void gradientMatchesFiniteDifferencesForEveryWeight(double alpha) {
+    Network net = new Network(new int[] {4, 6, 5, 3}, alpha);
+    Block block = randomBlock(7, 4, 3, 11);
+    double[] w = net.initialWeights(5);
+    Random random = new Random(3);
+    for (int i = 0; i < w.length; i++) {
+      w[i] += 0.1 * random.nextGaussian(); // biases too, so no unit sits exactly at 0
+    }
+    double[] gradient = new double[w.length];
+    net.lossAndGradient(w, block, gradient);
+    double h = 1e-6;
+    for (int i = 0; i < w.length; i++) {
+      double saved = w[i];
+      w[i] = saved + h;
+      double up = net.lossAndGradient(w, block, new double[w.length]);
+      w[i] = saved - h;
+      double down = net.lossAndGradient(w, block, new double[w.length]);
+      w[i] = saved;
+      double numeric = (up - down) / (2 * h);
+      assertEquals(numeric, gradient[i], 1e-6 * Math.max(1, Math.abs(numeric)), "weight " + i + ", alpha " + alpha);
+    }
+  }
+
+  @Test
+  void gradientAccumulatesAcrossBlocks() {
+    Network net = new Network(new int[] {3, 4, 2}, 0.01);
+    double[] w = net.initialWeights(1);
+    Block a = randomBlock(5, 3, 2, 1);
+    Block b = randomBlock(6, 3, 2, 2);
+    double[] together = new double[w.length];
+    double loss = net.lossAndGradient(w, a, together) + net.lossAndGradient(w, b, together);
+    double[] ga = new double[w.length];
+    double[] gb = new double[w.length];
+    double la = net.lossAndGradient(w, a, ga);
+    double lb = net.lossAndGradient(w, b, gb);
+    assertEquals(la + lb, loss, 1e-12);
+    for (int i = 0; i < w.length; i++) {
+      assertEquals(ga[i] + gb[i], together[i], 1e-12);
+    }
+  }
+
+  @Test
+  void lossIsTheCrossEntropyOfTheSoftmax() {
+    Network net = new Network(new int[] {2, 3}, 0.01);
+    double[] w = net.initialWeights(9);
+    Block block = new Block(new double[] {0.5, -1.0, 2.0, 0.25}, new int[] {2, 0});
+    double[] p = net.scores(w, block.features, 2);
+    Network.softmaxInPlace(p, 3);
+    double expected = -Math.log(p[2]) - Math.log(p[3]);
+    assertEquals(expected, net.lossAndGradient(w, block, new double[w.length]), 1e-12);
+    assertEquals(1.0, p[0] + p[1] + p[2], 1e-12);
+  }
+
+  @Test
+  void softmaxIsStableForLargeScores() {
+    double[] scores = {1000, 1000, -1000, 5, 5, 5};
+    Network.softmaxInPlace(scores, 3);
+    assertArrayEquals(new double[] {0.5, 0.5, 0, 1.0 / 3, 1.0 / 3, 1.0 / 3}, scores, 1e-12);
+  }
+
+  @Test
+  void heInitialisationHasTheLeakyReluStandardDeviation() {
+    double alpha = 0.5;
+    Network net = new Network(new int[] {400, 300, 2}, alpha);
+    double[] w = net.initialWeights(7);
+    double sum = 0;
+    double squares = 0;
+    int count = 400 * 300;
+    for (int i = 0; i < count; i++) {
+      sum += w[i];
+      squares += w[i] * w[i];
+    }
+    double std = Math.sqrt(squares / count - (sum / count) * (sum / count));
+    assertEquals(Math.sqrt(2.0 / ((1 + alpha * alpha) * 400)), std, 0.01 * std);
+    for (int i = count; i < count + 300; i++) {
+      assertEquals(0.0, w[i], 0.0, "biases start at 0");
+    }
+    assertArrayEquals(w, net.initialWeights(7), 0.0);
+    assertTrue(w[0] != net.initialWeights(8)[0]);
+  }
+
+  @Test
+  void badShapesAreRejected() {
+    assertEquals("layers must have at least 2 entries, all >= 1, but got [3]",
+        assertThrows(IllegalArgumentException.class, () -> new Network(new int[] {3}, 0.01)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Network(new int[] {3, 0, 2}, 0.01));
+    assertThrows(IllegalArgumentException.class, () -> new Network(new int[] {3, 2}, Double.NaN));
+    Network net = new Network(new int[] {3, 2}, 0.01);
+    assertEquals("layers [3, 2] need 8 weights but got 7",
+        assertThrows(IllegalArgumentException.class, () -> net.scores(new double[7], new double[3], 1)).getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> net.lossAndGradient(new double[8], randomBlock(2, 4, 2, 1), new double[8]));
+  }
+
+  @Test
+  void lbfgsFitsASmallProblemThatNeedsTheHiddenLayer() {
+    // XOR-like: the label is 1 when the two inputs have the same sign; no linear model does this.
+    Random random = new Random(4);
+    int n = 200;
+    double[] x = new double[2 * n];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = random.nextGaussian();
+      x[2 * i + 1] = random.nextGaussian();
+      y[i] = x[2 * i] * x[2 * i + 1] > 0 ? 1 : 0;
+    }
+    Block block = new Block(x, y);
+    Network net = new Network(new int[] {2, 16, 2}, 0.01);
+    Lbfgs.Result result =
+        new Lbfgs(10, 300, 1e-9)
+            .minimize((w, g) -> {
+              java.util.Arrays.fill(g, 0);
+              double loss = net.lossAndGradient(w, block, g);
+              for (int i = 0; i < g.length; i++) {
+                g[i] /= n;
+              }
+              return loss / n;
+            }, net.initialWeights(1), (i, loss, w) -> {});
+    double[] p = net.scores(result.x(), x, n);
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      correct += (p[2 * i + 1] > p[2 * i] ? 1 : 0) == y[i] ? 1 : 0;
+    }
+    assertTrue(correct >= 0.97 * n, "train accuracy " + correct + "/" + n);
+    assertTrue(result.lossHistory()[result.lossHistory().length - 1] < 0.1 * result.lossHistory()[0]);
+  }
+}
