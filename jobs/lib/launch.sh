@@ -55,6 +55,8 @@ leaky_submit() {
       --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  # Native BLAS threads would compete with Spark's task threads.
+  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
   exec java -Xmx"$driver_memory" @"$LEAKY_CONF/java17.args" \
     -Dlog4j2.configurationFile="file:$LEAKY_CONF/log4j2.properties" \
     -cp "$jar:$(cat "$LEAKY_ROOT/target/spark-classpath.txt")" \

@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -29,6 +31,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.streaming.Trigger;
 import scala.collection.JavaConverters;
 
@@ -54,6 +58,39 @@ public final class StageContract {
         "transformSchema must predict transform's schema");
     checkInPipeline(stage, data, dir.resolve("pipeline"));
     checkStreaming(stage, data, dir.resolve("stream"));
+  }
+
+  /**
+   * Every check that applies to an estimator and the model it fits on {@code data}: both stages'
+   * params, copy and persistence; the model's uid and parent; labels of every numeric type give
+   * the same model; a string label is refused; and the model passes {@link #checkTransformer}.
+   * Returns the fitted model.
+   */
+  public static <E extends Estimator<M> & MLWritable, M extends Model<M> & MLWritable> M checkEstimator(
+      E estimator, Function<String, E> loadEstimator, Function<String, M> loadModel,
+      Function<M, Object> learned, String labelCol, Dataset<Row> data, Path dir) throws Exception {
+    checkParams(estimator);
+    checkCopy(estimator);
+    checkSaveLoad(estimator, loadEstimator, dir.resolve("estimator"));
+    M model = estimator.fit(data);
+    assertEquals(estimator.uid(), model.uid(), "a model's uid is its estimator's");
+    assertSame(estimator, model.parent());
+    assertSame(estimator, model.copy(ParamMap.empty()).parent(), "a copied model keeps its parent");
+    M loaded = checkSaveLoad(model, loadModel, dir.resolve("model"));
+    assertTrue(Objects.deepEquals(learned.apply(model), learned.apply(loaded)), "loaded model's learned data");
+    for (DataType type : new DataType[] {
+        DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType, DataTypes.LongType,
+        DataTypes.FloatType, DataTypes.createDecimalType(10, 0)}) {
+      Dataset<Row> cast = data.withColumn(labelCol, data.col(labelCol).cast(type));
+      assertTrue(
+          Objects.deepEquals(learned.apply(model), learned.apply(estimator.fit(cast))),
+          "labels of type " + type.catalogString() + " must give the same model");
+    }
+    Dataset<Row> strings = data.withColumn(labelCol, data.col(labelCol).cast(DataTypes.StringType));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> estimator.fit(strings));
+    assertTrue(e.getMessage().contains(labelCol) && e.getMessage().contains("string"), e.getMessage());
+    checkTransformer(model, loadModel, data, dir.resolve("transformer"));
+    return model;
   }
 
   /**

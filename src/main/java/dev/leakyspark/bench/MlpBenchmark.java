@@ -1,0 +1,108 @@
+package dev.leakyspark.bench;
+
+import dev.leakyspark.data.Idx;
+import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
+import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import dev.ludovic.netlib.blas.BLAS;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spark's {@code MultilayerPerceptronClassifier} (sigmoid, l-bfgs) against
+ * {@link LeakyMLPClassifier} with l-bfgs and with adam, on the same Fashion-MNIST split, in one
+ * run, with the same JVM and BLAS. Prints a markdown table of test accuracy and time, and for
+ * each run the first iteration whose model already matches Spark's final test accuracy.
+ *
+ * <pre>{@code
+ * jobs/bench mlp --layers 784,128,10 --iters 100 --epochs 20
+ * }</pre>
+ */
+public final class MlpBenchmark {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MlpBenchmark.class);
+
+  private MlpBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    int[] layers = {784, 128, 10};
+    int iters = 100;
+    int epochs = 20;
+    String data = Idx.FASHION_MNIST_DIR;
+    List<String> runs = List.of("spark", "l-bfgs", "adam");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--layers" -> layers = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--iters" -> iters = Integer.parseInt(args[i + 1]);
+        case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
+        case "--data" -> data = args[i + 1];
+        case "--runs" -> runs = List.of(args[i + 1].split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; usage: [--layers 784,128,10] [--iters 100] [--epochs 20] [--data DIR] [--runs spark,l-bfgs,adam]");
+      }
+    }
+    SparkSession spark = SparkSession.builder().appName("leaky-spark MLP benchmark").getOrCreate();
+    try {
+      int partitions = spark.sparkContext().defaultParallelism();
+      Dataset<Row> train = Idx.loadFashionMnist(spark, data, "train").repartition(partitions).cache();
+      Dataset<Row> test = Idx.loadFashionMnist(spark, data, "t10k").repartition(partitions).cache();
+      LOG.info("Fashion-MNIST: {} train and {} test rows in {} partitions; BLAS {}",
+          train.count(), test.count(), partitions, BLAS.getInstance().getClass().getSimpleName());
+      StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+          "Fashion-MNIST, layers %s, %s, BLAS %s%n%n| model | solver | iterations | test accuracy | train seconds | seconds per iteration |%n|---|---|---|---|---|---|%n",
+          Arrays.toString(layers), spark.sparkContext().master(), BLAS.getInstance().getClass().getSimpleName()));
+      List<String> notes = new ArrayList<>();
+      double sparkAccuracy = Double.NaN;
+      for (String run : runs) {
+        long start = System.nanoTime();
+        Model<?> model;
+        int done;
+        String name;
+        if (run.equals("spark")) {
+          MultilayerPerceptronClassificationModel m = new MultilayerPerceptronClassifier()
+              .setLayers(layers).setMaxIter(iters).setSeed(42).fit(train);
+          model = m;
+          done = m.summary().totalIterations();
+          name = "Spark MultilayerPerceptronClassifier (sigmoid)";
+        } else {
+          LeakyMLPClassificationModel m = new LeakyMLPClassifier()
+              .setLayers(layers).setSolver(run).setMaxIter(run.equals("adam") ? epochs : iters)
+              .setSeed(42).fit(train);
+          model = m;
+          done = m.summary().totalIterations();
+          name = "LeakyMLPClassifier (Leaky ReLU 0.01)";
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double accuracy = accuracy(model, test);
+        if (run.equals("spark")) {
+          sparkAccuracy = accuracy;
+        }
+        LOG.info("{} {}: test accuracy {} in {} s", name, run, accuracy, seconds);
+        table.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.1f | %.2f |%n",
+            name, run, done, accuracy, seconds, seconds / Math.max(1, done)));
+      }
+      System.out.println(table);
+      if (!Double.isNaN(sparkAccuracy)) {
+        System.out.printf(Locale.ROOT, "Spark's final test accuracy: %.4f%n", sparkAccuracy);
+      }
+      notes.forEach(System.out::println);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static double accuracy(Model<?> model, Dataset<Row> test) {
+    return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(test));
+  }
+}

@@ -1,0 +1,243 @@
+package dev.leakyspark.ml.classification;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leakyspark.ml.feature.LeakyReLU;
+import dev.leakyspark.testing.DataFrames;
+import dev.leakyspark.testing.SharedSpark;
+import dev.leakyspark.testing.StageContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedSpark.class)
+class LeakyMLPClassifierTest {
+
+  static SparkSession spark;
+  static Dataset<Row> blobs;
+
+  /** Three Gaussian blobs in 4 dimensions, 100 rows each, in 4 partitions. */
+  @BeforeAll
+  static void start(SparkSession session) {
+    spark = session;
+    blobs = blobs(300, 1).repartition(4).cache();
+    blobs.count();
+  }
+
+  static Dataset<Row> blobs(int rows, long seed) {
+    Random random = new Random(seed);
+    double[][] centres = {{2, 0, 0, 1}, {-2, 1, 0, 0}, {0, -2, 2, 0}};
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int label = i % 3;
+      double[] x = new double[4];
+      for (int j = 0; j < 4; j++) {
+        x[j] = centres[label][j] + 0.7 * random.nextGaussian();
+      }
+      data.add(RowFactory.create((double) label, Vectors.dense(x)));
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
+    return spark.createDataFrame(data, schema);
+  }
+
+  static LeakyMLPClassifier mlp() {
+    return new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).setMaxIter(30).setSeed(7);
+  }
+
+  static double accuracy(LeakyMLPClassificationModel model, Dataset<Row> data) {
+    return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(data));
+  }
+
+  @Test
+  void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
+    LeakyMLPClassificationModel model =
+        StageContract.checkEstimator(
+            mlp().setMaxIter(5), LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
+            m -> m.weights().toArray(), "label", blobs, dir);
+    assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());
+  }
+
+  @Test
+  void bothSolversSeparateTheBlobs() {
+    Dataset<Row> test = blobs(300, 2);
+    LeakyMLPClassificationModel lbfgs = mlp().fit(blobs);
+    LeakyMLPClassificationModel adam = mlp().setSolver("adam").setStepSize(0.01).setMaxIter(40).setBlockSize(16).fit(blobs);
+    assertTrue(accuracy(lbfgs, test) > 0.95, "l-bfgs accuracy " + accuracy(lbfgs, test));
+    assertTrue(accuracy(adam, test) > 0.95, "adam accuracy " + accuracy(adam, test));
+    for (LeakyMLPClassificationModel model : List.of(lbfgs, adam)) {
+      double[] history = model.summary().objectiveHistory();
+      assertTrue(history[history.length - 1] < 0.5 * history[0], java.util.Arrays.toString(history));
+      assertTrue(model.summary().totalIterations() <= 40);
+    }
+    assertEquals(lbfgs.summary().totalIterations() + 1, lbfgs.summary().objectiveHistory().length);
+    assertEquals(adam.summary().totalIterations(), adam.summary().objectiveHistory().length);
+  }
+
+  @Test
+  void transformAgreesWithSingleRowPredictions() {
+    LeakyMLPClassificationModel model = mlp().setMaxIter(10).fit(blobs);
+    for (Row row : model.transform(blobs).limit(20).collectAsList()) {
+      Vector features = row.getAs("features");
+      assertArrayEquals(model.predictRaw(features).toArray(), ((Vector) row.getAs("rawPrediction")).toArray(), 1e-12);
+      Vector probability = row.getAs("probability");
+      assertArrayEquals(model.predictProbability(features).toArray(), probability.toArray(), 1e-12);
+      assertEquals(1.0, java.util.Arrays.stream(probability.toArray()).sum(), 1e-12);
+      assertEquals(model.predict(features), (Double) row.getAs("prediction"), 0.0);
+    }
+    assertEquals(4, model.numFeatures());
+    assertEquals(3, model.numClasses());
+    assertEquals(4 * 8 + 8 + 8 * 3 + 3, model.weights().size());
+  }
+
+  @Test
+  void sameSeedAndPartitioningGiveTheSameWeights() {
+    for (String solver : List.of("l-bfgs", "adam")) {
+      double[] first = mlp().setSolver(solver).setMaxIter(5).fit(blobs).weights().toArray();
+      double[] second = mlp().setSolver(solver).setMaxIter(5).fit(blobs).weights().toArray();
+      assertArrayEquals(first, second, 0.0, solver);
+      double[] other = mlp().setSolver(solver).setMaxIter(5).setSeed(8).fit(blobs).weights().toArray();
+      assertFalse(java.util.Arrays.equals(first, other), solver + ": another seed, other weights");
+    }
+  }
+
+  @Test
+  void initialWeightsAndRegularisationAreUsed() {
+    LeakyMLPClassificationModel base = mlp().setMaxIter(3).fit(blobs);
+    LeakyMLPClassificationModel resumed =
+        mlp().setMaxIter(0).setInitialWeights(base.weights()).fit(blobs);
+    assertArrayEquals(base.weights().toArray(), resumed.weights().toArray(), 0.0);
+    double plain = Vectors.norm(mlp().fit(blobs).weights(), 2);
+    double decayed = Vectors.norm(mlp().setRegParam(0.1).fit(blobs).weights(), 2);
+    assertTrue(decayed < plain, decayed + " vs " + plain);
+  }
+
+  @Test
+  void badTrainingDataIsRefusedBeforeTraining() {
+    assertFitError(rows(RowFactory.create(2.5, Vectors.dense(1, 2, 3, 4))),
+        "column label holds 2.5 but labels must be integers in [0, 3) for an output layer of 3");
+    assertFitError(rows(RowFactory.create(-1.0, Vectors.dense(1, 2, 3, 4))), "column label holds -1.0");
+    assertFitError(rows(RowFactory.create(3.0, Vectors.dense(1, 2, 3, 4))), "column label holds 3.0");
+    assertFitError(rows(RowFactory.create(null, Vectors.dense(1, 2, 3, 4))), "column label holds null");
+    assertFitError(rows(RowFactory.create(1.0, Vectors.dense(1, 2, 3))),
+        "column features has a vector of size 3 but layers[0] is 4");
+    assertFitError(rows(RowFactory.create(1.0, Vectors.dense(1, Double.NaN, 3, 4))),
+        "column features holds NaN; features must be finite");
+    assertFitError(rows(RowFactory.create(1.0, Vectors.sparse(4, new int[] {1}, new double[] {Double.POSITIVE_INFINITY}))),
+        "column features holds Infinity");
+    assertFitError(rows(RowFactory.create(1.0, null)), "column features holds a null vector");
+    assertFitError(blobs.limit(0), "the training data is empty");
+    assertFitError(blobs.withColumnRenamed("features", "x"), "Input column features does not exist. Available: label, x");
+    assertFitError(blobs.withColumn("features", blobs.col("label")), "Column features must be of type vector but got double");
+  }
+
+  static Dataset<Row> rows(Row... rows) {
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
+    List<Row> all = new ArrayList<>(blobs.limit(10).collectAsList());
+    all.addAll(List.of(rows));
+    return spark.createDataFrame(all, schema);
+  }
+
+  static void assertFitError(Dataset<Row> data, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mlp().fit(data));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void invalidParamsAreRefused() {
+    LeakyMLPClassifier mlp = new LeakyMLPClassifier();
+    IllegalArgumentException unset = assertThrows(IllegalArgumentException.class, () -> mlp.fit(blobs));
+    assertTrue(unset.getMessage().contains("layers is not set"), unset.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> mlp.setLayers(new int[] {4}));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setLayers(new int[] {4, 0, 3}));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setSolver("sgd"));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setMaxIter(-1));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setTol(-1e-9));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setStepSize(0));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setBlockSize(0));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setRegParam(-0.1));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setAlpha(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setInitialWeights(Vectors.dense(Double.NaN)));
+    mlp.setLayers(new int[] {4, 3}).setInitialWeights(Vectors.dense(1, 2));
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> mlp.fit(blobs));
+    assertEquals("initialWeights has 2 entries but layers [4, 3] need 15", size.getMessage());
+    assertEquals(0, mlp.setMaxIter(0).getMaxIter());
+    assertEquals(1, mlp.setBlockSize(1).getBlockSize());
+  }
+
+  @Test
+  void modelRefusesFeaturesOfAnotherSize() {
+    LeakyMLPClassificationModel model = mlp().setMaxIter(2).fit(blobs);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.predict(Vectors.dense(1, 2)));
+    assertEquals("LeakyMLPClassificationModel: column features has a vector of size 2 but the model takes 4 features", e.getMessage());
+    Dataset<Row> small = rows().limit(0).union(spark.createDataFrame(
+        List.of(RowFactory.create(0.0, Vectors.dense(1, 2))), rows().schema()));
+    Exception failure = assertThrows(Exception.class, () -> model.transform(small).collect());
+    assertTrue(String.valueOf(failure.getCause()).contains("has a vector of size 2 but the model takes 4"),
+        String.valueOf(failure.getCause()));
+  }
+
+  @Test
+  void savedModelsFromAFutureFormatAreRefused(@TempDir Path dir) throws Exception {
+    LeakyMLPClassificationModel model = mlp().setMaxIter(1).fit(blobs);
+    String path = dir.resolve("model").toString();
+    model.write().save(path);
+    Dataset<Row> data = spark.read().parquet(path + "/data");
+    data.withColumn("formatVersion", data.col("formatVersion").plus(1))
+        .write().mode(SaveMode.Overwrite).parquet(dir.resolve("future").toString());
+    spark.read().parquet(dir.resolve("future").toString())
+        .write().mode(SaveMode.Overwrite).parquet(path + "/data");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> LeakyMLPClassificationModel.load(path));
+    assertTrue(e.getMessage().contains("saved in format 2 by a newer leaky-spark"), e.getMessage());
+    assertThrows(Exception.class, () -> LeakyMLPClassificationModel.load(dir.resolve("missing").toString()));
+    Files.delete(Files.list(dir.resolve("model/metadata")).filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow());
+    assertThrows(Exception.class, () -> LeakyMLPClassificationModel.load(path));
+  }
+
+  @Test
+  void pipelineWithScalerAndLeakyReluSavesLoadsAndPredictsIdentically(@TempDir Path dir) throws Exception {
+    Dataset<Row> arrays = blobs.select(blobs.col("label"),
+        org.apache.spark.ml.functions.vector_to_array(blobs.col("features"), "float64").as("x"));
+    Dataset<Row> columns = arrays.select(arrays.col("label"), arrays.col("x").getItem(0).as("a"),
+        arrays.col("x").getItem(1).as("b"), arrays.col("x").getItem(2).as("c"), arrays.col("x").getItem(3).as("d"));
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+        new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"}).setOutputCol("raw"),
+        new StandardScaler().setInputCol("raw").setOutputCol("scaled"),
+        new LeakyReLU().setInputCol("scaled").setOutputCol("features").setAlpha(0.2),
+        mlp().setMaxIter(15)});
+    PipelineModel model = pipeline.fit(columns);
+    model.write().save(dir.resolve("pipeline").toString());
+    PipelineModel loaded = PipelineModel.load(dir.resolve("pipeline").toString());
+    DataFrames.assertEquals(
+        model.transform(columns).select("rawPrediction", "probability", "prediction"),
+        loaded.transform(columns).select("rawPrediction", "probability", "prediction"));
+    assertTrue(new MulticlassClassificationEvaluator().setMetricName("accuracy")
+        .evaluate(loaded.transform(columns)) > 0.9);
+  }
+}
