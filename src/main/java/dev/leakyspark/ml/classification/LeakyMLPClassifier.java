@@ -285,8 +285,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
       if (count == 0) {
         throw new IllegalArgumentException("LeakyMLPClassifier: the training data is empty");
       }
-      LOG.info("LeakyMLPClassifier {}: {} rows in {} blocks of up to {}, layers {}, solver {}",
-          uid, count, blocks.count(), rowsPerBlock, Arrays.toString(net.layers()), getSolver());
+      LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, solver {}",
+          uid, count, blocks.getNumPartitions(), rowsPerBlock, Arrays.toString(net.layers()), getSolver());
       double[] start =
           getInitialWeights().size() == 0 ? net.initialWeights(getSeed()) : getInitialWeights().toArray();
       Training result =
@@ -318,8 +318,10 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
 
   private Training trainLbfgs(Network net, JavaRDD<Block> blocks, long count, double[] start) {
     double reg = getRegParam();
+    int[] passes = {0};
     Lbfgs.Objective objective =
         (w, gradient) -> {
+          passes[0]++;
           GradientSum sum = gradientSum(net, blocks, w);
           double scale = 1.0 / count;
           for (int i = 0; i < gradient.length; i++) {
@@ -332,8 +334,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     Lbfgs.Result result =
         new Lbfgs(LBFGS_MEMORY, getMaxIter(), getTol())
             .minimize(objective, start, (iteration, loss, w) -> LOG.info(
-                "LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} s)", iteration, getMaxIter(),
-                String.format(Locale.ROOT, "%.6f", loss),
+                "LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
+                iteration, getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9)));
     return new Training(result.x(), result.lossHistory(), result.iterations());
   }
