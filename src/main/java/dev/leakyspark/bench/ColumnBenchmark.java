@@ -208,7 +208,11 @@ public final class ColumnBenchmark {
       for (Map.Entry<String, Supplier<Dataset<Row>>> path : paths.entrySet()) {
         Dataset<Row> df = path.getValue().get();
         run(df); // warm-up: code generation and JIT
-        seconds.put(path.getKey(), median(reps, () -> time(() -> run(df))));
+        run(df);
+        seconds.put(path.getKey(), median(reps, () -> {
+          System.gc(); // start each timed run with an empty young generation
+          return time(() -> run(df));
+        }));
         LOG.info("{} / {}: {} s", c[0], path.getKey(),
             String.format(Locale.ROOT, "%.3f", seconds.get(path.getKey())));
       }

@@ -12,8 +12,11 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -201,6 +204,11 @@ public final class LeakyReluExpression {
 
   /** Call target for {@code array<double>}; a null element stays null. */
   public static ArrayData invokeDoubles(ArrayData x, double alpha) {
+    if (x instanceof UnsafeArrayData) {
+      UnsafeArrayData out = ((UnsafeArrayData) x).copy(); // keeps the null bits
+      applyInPlace(out, alpha);
+      return out;
+    }
     return LeakyReluArray.ofDoubles(x, alpha);
   }
 
@@ -215,6 +223,12 @@ public final class LeakyReluExpression {
    * UDT argument. Only the values change, so sparse stays sparse with the same indices.
    */
   public static InternalRow invokeVector(Object vector, double alpha) {
+    if (vector instanceof UnsafeRow) {
+      // Cached and shuffled data: one copy of the whole vector, then the values change in place.
+      UnsafeRow out = ((UnsafeRow) vector).copy();
+      applyInPlace((UnsafeArrayData) out.getArray(3), alpha);
+      return out;
+    }
     InternalRow row = (InternalRow) vector;
     boolean sparse = row.getByte(0) == SPARSE;
     return new GenericInternalRow(
@@ -224,5 +238,25 @@ public final class LeakyReluExpression {
           sparse ? row.getArray(2) : null,
           LeakyReluArray.ofDoubles(row.getArray(3), alpha)
         });
+  }
+
+  private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[256]);
+
+  /**
+   * Applies the kernel to the doubles of an unsafe array in its own memory, through a per-thread
+   * scratch array so that the kernel's vectorised loop does the work.
+   */
+  private static void applyInPlace(UnsafeArrayData array, double alpha) {
+    int n = array.numElements();
+    double[] scratch = SCRATCH.get();
+    if (scratch.length < n) {
+      scratch = new double[Math.max(n, 2 * scratch.length)];
+      SCRATCH.set(scratch);
+    }
+    Object base = array.getBaseObject();
+    long values = array.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+    Platform.copyMemory(base, values, scratch, Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
+    LeakyRelu.apply(scratch, scratch, 0, n, alpha);
+    Platform.copyMemory(scratch, Platform.DOUBLE_ARRAY_OFFSET, base, values, 8L * n);
   }
 }
