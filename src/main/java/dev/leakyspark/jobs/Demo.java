@@ -8,20 +8,15 @@ import dev.leakyspark.functions.LeakyReluFunctions;
 import dev.leakyspark.ml.feature.LeakyReLU;
 import java.io.IOException;
 import java.util.List;
-import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,16 +100,7 @@ public final class Demo {
       System.exit(2);
       return;
     }
-    SparkSession spark = SparkSession.builder().appName("leaky-spark demo").getOrCreate();
-    try {
-      run(spark, options);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("demo failed", e);
-      System.err.println("demo failed: " + e.getMessage());
-      spark.stop();
-      System.exit(1);
-    }
-    spark.stop();
+    System.exit(Jobs.withSession("demo", spark -> run(spark, options)));
   }
 
   static void run(SparkSession spark, Options options) throws IOException {
@@ -130,20 +116,9 @@ public final class Demo {
     String data = new Path(output, "data").toString();
 
     LOG.info("Generating {} rows of {}-dimensional features", options.rows(), options.dims());
-    int dims = options.dims();
-    UDF1<Long, Vector> features =
-        id -> {
-          Random random = new Random(id);
-          double[] v = new double[dims];
-          for (int j = 0; j < dims; j++) {
-            v[j] = random.nextGaussian();
-          }
-          return Vectors.dense(v);
-        };
     Dataset<Row> input =
-        spark
-            .range(options.rows())
-            .withColumn("features", functions.udf(features, new VectorUDT()).apply(col("id")))
+        Jobs.generated(spark, options.rows(), options.dims())
+            .select(col("id"), col("features"))
             .withColumn("x", expr("randn(7)"))
             .withColumn("values", org.apache.spark.ml.functions.vector_to_array(col("features"), "float64"));
 

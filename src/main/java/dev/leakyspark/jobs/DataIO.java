@@ -1,0 +1,103 @@
+package dev.leakyspark.jobs;
+
+import dev.leakyspark.data.Idx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
+
+/** Reading job inputs by format, and writing outputs without ever touching the input. */
+final class DataIO {
+
+  static final List<String> INPUT_FORMATS = List.of("parquet", "csv", "json", "libsvm", "idx");
+  static final List<String> OUTPUT_FORMATS = List.of("parquet", "json", "orc", "csv");
+
+  private DataIO() {}
+
+  /**
+   * Reads {@code path} as {@code format}. CSV has a header and inferred types. For {@code idx},
+   * {@code path} is a prefix such as {@code /usr/share/datasets/fashion-mnist/train}, naming
+   * {@code PREFIX-images-idx3-ubyte[.gz]} and {@code PREFIX-labels-idx1-ubyte[.gz]}.
+   */
+  static Dataset<Row> read(SparkSession spark, String path, String format) throws IOException {
+    if (format.equals("idx")) {
+      return Idx.load(spark, idxFile(path, "images-idx3-ubyte"), idxFile(path, "labels-idx1-ubyte"));
+    }
+    Path input = new Path(path);
+    FileSystem fs = input.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(input)) {
+      throw new IOException("Input " + path + " does not exist");
+    }
+    try {
+      return switch (format) {
+        case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
+            .option("mode", "FAILFAST").csv(path);
+        case "json" -> spark.read().option("mode", "FAILFAST").json(path);
+        case "libsvm" -> spark.read().format("libsvm").load(path);
+        default -> spark.read().parquet(path);
+      };
+    } catch (RuntimeException e) {
+      throw new IOException("Cannot read " + path + " as " + format + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String idxFile(String prefix, String suffix) throws IOException {
+    for (String name : List.of(prefix + "-" + suffix + ".gz", prefix + "-" + suffix)) {
+      if (Files.exists(java.nio.file.Path.of(name))) {
+        return name;
+      }
+    }
+    throw new IOException("IDX input " + prefix + ": neither " + prefix + "-" + suffix + ".gz nor "
+        + prefix + "-" + suffix + " exists");
+  }
+
+  /**
+   * Refuses an output that is, holds or lies inside the input, or that exists without
+   * {@code overwrite}.
+   */
+  static void checkOutput(SparkSession spark, String input, String output, boolean overwrite)
+      throws IOException {
+    Path out = new Path(output);
+    FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    String outPath = fs.makeQualified(out).toString() + "/";
+    if (input != null) {
+      Path in = new Path(input);
+      String inPath = in.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(in) + "/";
+      if (outPath.startsWith(inPath) || inPath.startsWith(outPath)) {
+        throw new IOException(
+            "Output " + output + " overlaps input " + input + "; a job never writes into its input");
+      }
+    }
+    if (fs.exists(out) && !overwrite) {
+      throw new IOException("Output " + output + " already exists; pass --overwrite to replace it");
+    }
+  }
+
+  /**
+   * Writes through Spark's committer, which adds {@code _SUCCESS} only when every task has
+   * committed, so a failed run never looks complete.
+   */
+  static void write(Dataset<Row> data, String output, String format, boolean overwrite)
+      throws IOException {
+    if (format.equals("csv")) {
+      for (StructField field : data.schema().fields()) {
+        if (field.dataType() instanceof ArrayType || field.dataType() instanceof StructType
+            || field.dataType() instanceof MapType || field.dataType() instanceof UserDefinedType) {
+          throw new IOException("CSV cannot hold column " + field.name() + " of type "
+              + field.dataType().simpleString() + "; use --output-format parquet or json");
+        }
+      }
+    }
+    data.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format).save(output);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.leakyspark.jobs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Command-line options of a job: {@code --name value} pairs and {@code --flag}s, over the
+ * properties file given by {@code --conf FILE} (keys without the dashes). Flags win over the file.
+ *
+ * <pre>{@code
+ * Map<String, String> options = JobArgs.parse(args, Set.of("input", "output", "alpha"), Set.of("overwrite"));
+ * }</pre>
+ */
+final class JobArgs {
+
+  private JobArgs() {}
+
+  /** Thrown for options that cannot be used; the job prints the message and its usage. */
+  static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static Map<String, String> parse(String[] args, Set<String> valued, Set<String> flags) {
+    Map<String, String> fromArgs = new LinkedHashMap<>();
+    String confFile = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      if (flags.contains(name)) {
+        fromArgs.put(name, "true");
+      } else if (valued.contains(name) || name.equals("conf")) {
+        if (i + 1 >= args.length) {
+          throw new UsageException(arg + " needs a value");
+        }
+        if (name.equals("conf")) {
+          confFile = args[++i];
+        } else {
+          fromArgs.put(name, args[++i]);
+        }
+      } else {
+        throw new UsageException("unknown option " + arg);
+      }
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    if (confFile != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(Path.of(confFile))) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new UsageException("cannot read --conf " + confFile + ": " + e);
+      }
+      for (String key : properties.stringPropertyNames()) {
+        if (!valued.contains(key) && !flags.contains(key)) {
+          throw new UsageException("unknown option " + key + " in " + confFile);
+        }
+        options.put(key, properties.getProperty(key).trim());
+      }
+    }
+    options.putAll(fromArgs);
+    return options;
+  }
+
+  static double finiteDouble(Map<String, String> options, String name, double fallback) {
+    String text = options.get(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(text);
+      if (Double.isFinite(value)) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + " needs a finite number but got '" + text + "'");
+  }
+
+  static boolean flag(Map<String, String> options, String name) {
+    String value = options.getOrDefault(name, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new UsageException(name + " must be true or false but got '" + value + "'");
+    }
+    return Boolean.parseBoolean(value);
+  }
+}

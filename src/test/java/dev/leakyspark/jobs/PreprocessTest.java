@@ -1,0 +1,160 @@
+package dev.leakyspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.testing.SharedSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedSpark.class)
+class PreprocessTest {
+
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start(SparkSession session) {
+    spark = session;
+  }
+
+  record Result(int status, String err) {}
+
+  /** Calls the job's entry point with stderr captured. */
+  static Result preprocess(String... args) {
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      return new Result(Preprocess.run(args), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(saved);
+    }
+  }
+
+  static String input(Path dir) {
+    String path = dir.resolve("in").toString();
+    Jobs.generated(spark, 50, 3).selectExpr("id", "features", "label - 5 AS score", "'x' AS name")
+        .write().parquet(path);
+    return path;
+  }
+
+  @Test
+  void transformsTheChosenColumnsAndKeepsTheRest(@TempDir Path dir) {
+    String in = input(dir);
+    String out = dir.resolve("out").toString();
+    Result r = preprocess("--input", in, "--output", out, "--columns", "features", "--alpha", "0.5");
+    assertEquals(0, r.status(), r.err());
+    Dataset<Row> before = spark.read().parquet(in).orderBy("id");
+    Dataset<Row> after = spark.read().parquet(out).orderBy("id");
+    assertEquals(List.of("id", "features", "score", "name"), Arrays.asList(after.columns()));
+    assertTrue(Files.exists(Path.of(out, "_SUCCESS")));
+    List<Row> a = before.collectAsList();
+    List<Row> b = after.collectAsList();
+    assertEquals(50, b.size());
+    for (int i = 0; i < a.size(); i++) {
+      double[] x = ((Vector) a.get(i).get(1)).toArray();
+      double[] expected = new double[x.length];
+      LeakyRelu.apply(x, expected, 0.5);
+      assertArrayEquals(expected, ((Vector) b.get(i).get(1)).toArray(), 0.0);
+      assertEquals(a.get(i).getDouble(2), b.get(i).getDouble(2), 0.0, "score untouched");
+      assertEquals(a.get(i).getLong(0), b.get(i).getLong(0));
+    }
+  }
+
+  @Test
+  void defaultColumnsAreEveryNumericArrayOrVectorColumn(@TempDir Path dir) {
+    String in = input(dir);
+    String out = dir.resolve("out").toString();
+    assertEquals(0, preprocess("--input", in, "--output", out).status());
+    Row row = spark.read().parquet(out).where("id = 3").first();
+    assertEquals(LeakyRelu.apply(3.0 - 5, 0.01), row.getDouble(2), 0.0);
+    assertEquals("x", row.getString(3));
+  }
+
+  @Test
+  void csvWithHeaderAndConfFileWithFlagsWinning(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("in.csv");
+    Files.writeString(csv, "name,score\na,-2.0\nb,4.0\n");
+    Path conf = dir.resolve("job.properties");
+    Files.writeString(conf, "input = " + csv + "\ninput-format = csv\nalpha = 0.25\noutput-format = json\n");
+    String out = dir.resolve("out").toString();
+    Result r = preprocess("--conf", conf.toString(), "--output", out, "--alpha", "0.5");
+    assertEquals(0, r.status(), r.err());
+    List<Row> rows = spark.read().json(out).orderBy("name").collectAsList();
+    assertEquals(-1.0, rows.get(0).getDouble(rows.get(0).fieldIndex("score")), 0.0);
+    assertEquals(4.0, rows.get(1).getDouble(rows.get(1).fieldIndex("score")), 0.0);
+  }
+
+  @Test
+  void existingOutputIsRefusedUnlessOverwriteIsGiven(@TempDir Path dir) throws Exception {
+    String in = input(dir);
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("keep.txt"), "precious");
+    Result refused = preprocess("--input", in, "--output", out.toString());
+    assertEquals(1, refused.status());
+    assertTrue(refused.err().contains("Output " + out + " already exists; pass --overwrite to replace it"), refused.err());
+    assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+    assertEquals(0, preprocess("--input", in, "--output", out.toString(), "--overwrite").status());
+    assertFalse(Files.exists(out.resolve("keep.txt")));
+    assertEquals(50, spark.read().parquet(out.toString()).count());
+  }
+
+  @Test
+  void theInputIsNeverAnOutput(@TempDir Path dir) {
+    String in = input(dir);
+    for (String out : List.of(in, in + "/nested")) {
+      Result r = preprocess("--input", in, "--output", out, "--overwrite");
+      assertEquals(1, r.status());
+      assertTrue(r.err().contains("overlaps input " + in + "; a job never writes into its input"), r.err());
+    }
+    assertEquals(50, spark.read().parquet(in).count());
+  }
+
+  @Test
+  void badInputFailsWithTheNameOfThePathOrColumn(@TempDir Path dir) throws Exception {
+    String in = input(dir);
+    String out = dir.resolve("out").toString();
+    Result missing = preprocess("--input", dir.resolve("nope").toString(), "--output", out);
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("Input " + dir.resolve("nope") + " does not exist"), missing.err());
+    Result column = preprocess("--input", in, "--output", out, "--columns", "features,nope");
+    assertTrue(column.err().contains("Column nope does not exist in " + in + ". Available: id, features, score, name"), column.err());
+    Result type = preprocess("--input", in, "--output", out, "--columns", "name");
+    assertTrue(type.err().contains("input must be numeric, array<float>, array<double> or vector, but got name of type string"), type.err());
+    Path notParquet = Files.writeString(dir.resolve("text.parquet"), "not parquet");
+    Result unreadable = preprocess("--input", notParquet.toString(), "--output", out);
+    assertEquals(1, unreadable.status());
+    assertTrue(unreadable.err().contains(notParquet.toString()), unreadable.err());
+    Result csvVectors = preprocess("--input", in, "--output", out, "--output-format", "csv");
+    assertTrue(csvVectors.err().contains("CSV cannot hold column features of type vector"), csvVectors.err());
+    assertFalse(Files.exists(Path.of(out)), "no partial output after failures");
+  }
+
+  @Test
+  void badOptionsExitWithUsage() {
+    Result unknown = preprocess("--inptu", "x");
+    assertEquals(2, unknown.status());
+    assertTrue(unknown.err().contains("unknown option --inptu") && unknown.err().contains("Usage: jobs/preprocess"));
+    assertEquals(2, preprocess("--input", "x").status());
+    Result alpha = preprocess("--input", "a", "--output", "b", "--alpha", "NaN");
+    assertTrue(alpha.err().contains("--alpha needs a finite number but got 'NaN'"), alpha.err());
+    assertTrue(preprocess("--input", "a", "--output", "b", "--input-format", "xls").err().contains("--input-format must be one of"));
+    assertEquals(0, preprocess("--help").status());
+  }
+}
