@@ -147,6 +147,19 @@ class PreprocessTest {
   }
 
   @Test
+  void withoutAnInputItProcessesGeneratedData(@TempDir Path dir) throws Exception {
+    String out = dir.resolve("out").toString();
+    long rows = Preprocess.run(spark,
+        new Preprocess.Options(null, out, "parquet", "parquet", List.of("features"), 0.01, false));
+    assertEquals(60_000, rows);
+    Row first = spark.read().parquet(out).orderBy("id").first();
+    double[] raw = ((Vector) Jobs.generated(spark, 1, 784).first().get(2)).toArray();
+    double[] expected = new double[raw.length];
+    LeakyRelu.apply(raw, expected, 0.01);
+    assertArrayEquals(expected, ((Vector) first.getAs("features")).toArray(), 0.0);
+  }
+
+  @Test
   void badOptionsExitWithUsage() {
     Result unknown = preprocess("--inptu", "x");
     assertEquals(2, unknown.status());
