@@ -1,18 +1,21 @@
 package dev.leakyspark.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension that owns the one local SparkSession of the test JVM and injects it as a
- * {@code SparkSession} parameter. The session lives in the root store, so every test class
- * shares it and JUnit stops it when the run ends.
+ * The one local SparkSession of the test JVM, shared by every test engine: JUnit 5 tests get it
+ * as a {@code SparkSession} parameter through this extension, jqwik properties call
+ * {@link #session()}. It starts on first use and stops when the JVM exits.
  */
 public final class SharedSpark implements ParameterResolver {
+
+  private static SparkSession spark;
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -21,24 +24,13 @@ public final class SharedSpark implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return session(context);
+    return session();
   }
 
   /** The shared session, started on first use. */
-  public static SparkSession session(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Holder.class, key -> new Holder(), Holder.class)
-        .spark;
-  }
-
-  private static final class Holder implements AutoCloseable {
-    final SparkSession spark;
-
-    Holder() {
+  public static synchronized SparkSession session() {
+    if (spark == null) {
       try {
-        Path warehouse = Files.createTempDirectory("leaky-spark-warehouse");
         spark =
             SparkSession.builder()
                 .appName("leaky-spark-tests")
@@ -48,16 +40,13 @@ public final class SharedSpark implements ParameterResolver {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.sql.warehouse.dir", warehouse.toString())
+                .config("spark.sql.warehouse.dir", Files.createTempDirectory("leaky-spark-warehouse").toString())
                 .getOrCreate();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
+      Runtime.getRuntime().addShutdownHook(new Thread(spark::stop, "stop-test-spark"));
     }
-
-    @Override
-    public void close() {
-      spark.stop();
-    }
+    return spark;
   }
 }
