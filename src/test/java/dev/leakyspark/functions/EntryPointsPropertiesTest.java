@@ -66,7 +66,7 @@ class EntryPointsPropertiesTest {
     LeakyReluFunctions.register(spark);
     Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
     df.createOrReplaceTempView("props");
-    String a = Double.toString(alpha);
+    String a = Double.toString(alpha) + "D"; // a double literal: a decimal one would lose -0.0
     List<Row> sql = spark.sql("SELECT leaky_relu(x, " + a + "), leaky_relu(arr, " + a + "), leaky_relu(dense, "
         + a + "), leaky_relu(sparse, " + a + ") FROM props").collectAsList();
     Dataset<Row> cached = df.cache();

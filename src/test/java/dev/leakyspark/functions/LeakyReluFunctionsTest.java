@@ -217,6 +217,9 @@ class LeakyReluFunctionsTest {
     Row row = spark.sql("SELECT leaky_relu(-2.0), leaky_relu(-2, 0.5), leaky_relu(-2D, 0.25 * 2),"
         + " leaky_relu(3, 7)").first();
     assertEquals(RowFactory.create(-0.02, -1.0, -1.0, 3.0), row);
+    // -0.0D stays a negative zero (a decimal -0.0 would not): -0.0 * -2 = +0.0, bit for bit
+    assertSameBits(0.0, spark.sql("SELECT leaky_relu(-2D, -0.0D)").first().getDouble(0));
+    assertSameBits(-0.0, spark.sql("SELECT leaky_relu(2D, -0.0D) * -0.0D").first().getDouble(0));
   }
 
   @Test
