@@ -46,7 +46,7 @@ final class DataIO {
         case "libsvm" -> spark.read().format("libsvm").load(path);
         default -> spark.read().parquet(path);
       };
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared
       throw new IOException("Cannot read " + path + " as " + format + ": " + e.getMessage(), e);
     }
   }

@@ -147,6 +147,21 @@ class PreprocessTest {
   }
 
   @Test
+  void raggedCsvAndEmptyInputsFailWithoutOutput(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("ragged.csv");
+    Files.writeString(csv, "name,score\na,-2.0\nb,4.0,extra\nc\n");
+    String out = dir.resolve("out").toString();
+    Result ragged = preprocess("--input", csv.toString(), "--input-format", "csv", "--output", out);
+    assertEquals(1, ragged.status());
+    assertTrue(ragged.err().contains("Malformed"), ragged.err());
+    assertFalse(Files.exists(Path.of(out, "_SUCCESS")), "a failed write never looks complete");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Result none = preprocess("--input", empty.toString(), "--output", dir.resolve("out2").toString());
+    assertEquals(1, none.status());
+    assertTrue(none.err().contains("Cannot read " + empty + " as parquet"), none.err());
+  }
+
+  @Test
   void withoutAnInputItProcessesGeneratedData(@TempDir Path dir) throws Exception {
     String out = dir.resolve("out").toString();
     long rows = Preprocess.run(spark,
