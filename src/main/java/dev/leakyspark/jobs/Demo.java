@@ -8,7 +8,6 @@ import dev.leakyspark.functions.LeakyReluFunctions;
 import dev.leakyspark.ml.feature.LeakyReLU;
 import java.io.IOException;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -104,14 +103,9 @@ public final class Demo {
   }
 
   static void run(SparkSession spark, Options options) throws IOException {
+    DataIO.checkOutput(spark, null, options.output(), options.overwrite());
     Path output = new Path(options.output());
-    FileSystem fs = output.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (fs.exists(output)) {
-      if (!options.overwrite()) {
-        throw new IOException("Output " + output + " already exists; pass --overwrite to replace it");
-      }
-      fs.delete(output, true);
-    }
+    output.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(output, true);
     String model = new Path(output, "model").toString();
     String data = new Path(output, "data").toString();
 

@@ -89,6 +89,11 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
     this(uid, new int[] {1, 1}, 0.01, new double[2]);
   }
 
+  /** A 1-1 network of zeros with a random uid, for MLlib's reflection; {@code fit} or {@code load} make real ones. */
+  public LeakyMLPClassificationModel() {
+    this(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("leakyMLP"));
+  }
+
   @Override
   public String uid() {
     return uid;
