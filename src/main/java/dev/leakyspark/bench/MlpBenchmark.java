@@ -5,7 +5,6 @@ import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import dev.ludovic.netlib.blas.BLAS;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +77,6 @@ public final class MlpBenchmark {
           "Fashion-MNIST%s, layers %s, %s, BLAS %s%n%n| model | solver | iterations | test accuracy | train seconds | seconds per iteration |%n|---|---|---|---|---|---|%n",
           standardize ? " (standardized)" : "", Arrays.toString(layers), spark.sparkContext().master(),
           BLAS.getInstance().getClass().getSimpleName()));
-      List<String> notes = new ArrayList<>();
       double sparkAccuracy = Double.NaN;
       for (String run : runs) {
         long start = System.nanoTime();
@@ -112,7 +110,6 @@ public final class MlpBenchmark {
       if (!Double.isNaN(sparkAccuracy)) {
         System.out.printf(Locale.ROOT, "Spark's final test accuracy: %.4f%n", sparkAccuracy);
       }
-      notes.forEach(System.out::println);
     } finally {
       spark.stop();
     }

@@ -206,10 +206,14 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
   }
 
   private double[] checkedFeatures(Vector features) {
-    if (features.size() != network.numInputs()) {
+    return checkedFeatures(features, network.numInputs(), getFeaturesCol());
+  }
+
+  private static double[] checkedFeatures(Vector features, int numInputs, String column) {
+    if (features.size() != numInputs) {
       throw new IllegalArgumentException(
-          "LeakyMLPClassificationModel: column " + getFeaturesCol() + " has a vector of size "
-              + features.size() + " but the model takes " + network.numInputs() + " features");
+          "LeakyMLPClassificationModel: column " + column + " has a vector of size "
+              + features.size() + " but the model takes " + numInputs + " features");
     }
     return features.toArray();
   }
@@ -240,14 +244,7 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
     Network net = network;
     String column = getFeaturesCol();
     UDF1<Vector, Vector> raw =
-        v -> {
-          if (v.size() != net.numInputs()) {
-            throw new IllegalArgumentException(
-                "LeakyMLPClassificationModel: column " + column + " has a vector of size " + v.size()
-                    + " but the model takes " + net.numInputs() + " features");
-          }
-          return new DenseVector(net.scores(shared.value(), v.toArray(), 1));
-        };
+        v -> new DenseVector(net.scores(shared.value(), checkedFeatures(v, net.numInputs(), column), 1));
     UDF1<Vector, Vector> probability =
         scores -> {
           double[] p = scores.toArray();

@@ -20,6 +20,8 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -512,12 +514,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
       while (n < blockSize && rows.hasNext()) {
         Row row = rows.next();
         y[n] = label(row);
-        Vector v = features(row);
-        int offset = n * numFeatures;
-        v.foreachActive((index, value) -> {
-          x[offset + (Integer) index] = (Double) value;
-          return scala.runtime.BoxedUnit.UNIT;
-        });
+        copyFeatures(row, x, n * numFeatures);
         n++;
       }
       return n == blockSize
@@ -525,7 +522,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
           : new Block(Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n));
     }
 
-    private Vector features(Row row) {
+    /** Copies the row's features into {@code x} at {@code offset}, refusing nulls, other sizes and non-finite values. */
+    private void copyFeatures(Row row, double[] x, int offset) {
       if (row.isNullAt(0)) {
         throw new IllegalArgumentException("LeakyMLPClassifier: column " + featuresCol + " holds a null vector");
       }
@@ -535,14 +533,21 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
             "LeakyMLPClassifier: column " + featuresCol + " has a vector of size " + v.size()
                 + " but layers[0] is " + numFeatures);
       }
-      double[] values = v instanceof org.apache.spark.ml.linalg.SparseVector s ? s.values() : v.toArray();
-      for (double value : values) {
-        if (!Double.isFinite(value)) {
+      if (v instanceof SparseVector sparse) {
+        int[] indices = sparse.indices();
+        double[] values = sparse.values();
+        for (int k = 0; k < indices.length; k++) {
+          x[offset + indices[k]] = values[k];
+        }
+      } else {
+        System.arraycopy(((DenseVector) v).values(), 0, x, offset, numFeatures);
+      }
+      for (int i = offset; i < offset + numFeatures; i++) {
+        if (!Double.isFinite(x[i])) {
           throw new IllegalArgumentException(
-              "LeakyMLPClassifier: column " + featuresCol + " holds " + value + "; features must be finite");
+              "LeakyMLPClassifier: column " + featuresCol + " holds " + x[i] + "; features must be finite");
         }
       }
-      return v;
     }
 
     private int label(Row row) {
