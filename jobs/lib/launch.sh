@@ -23,23 +23,37 @@ leaky_build() {
     echo "leaky-spark: building the project with Maven..." >&2
     (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
   fi
-  local cp="$LEAKY_ROOT/target/spark-classpath.txt"
-  if [ ! -s "$cp" ] || [ "$LEAKY_ROOT/pom.xml" -nt "$cp" ]; then
+  # spark-classpath.txt: Spark and our own dependencies, for local runs without SPARK_HOME.
+  # dependencies.txt: only what the jar needs beyond Spark (JFreeChart), shipped with --jars.
+  local cp="$LEAKY_ROOT/target/spark-classpath.txt" deps="$LEAKY_ROOT/target/dependencies.txt"
+  if [ ! -s "$cp" ] || [ "$LEAKY_ROOT/pom.xml" -nt "$cp" ] || [ ! -s "$deps" ]; then
     (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile="$cp" >/dev/null)
+      -Dmdep.outputFile="$cp" >/dev/null && mvn -B -q -Dstyle.color=never dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile="$deps" >/dev/null)
   fi
+}
+
+# Installs Debian's dataset-fashion-mnist when it is missing and this runs as root with apt-get.
+leaky_install_fashion_mnist() {
+  if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "leaky-spark: installing dataset-fashion-mnist..." >&2
+    (apt-get update -q && apt-get install -y -q dataset-fashion-mnist) >/dev/null 2>&1 \
+      || echo "leaky-spark: could not install dataset-fashion-mnist; using generated data" >&2
+  fi
+  return 0
 }
 
 # leaky_submit MAIN_CLASS [--master M] [--deploy-mode D] [--conf k=v]... [--driver-memory X] [app options]
 leaky_submit() {
   local main="$1"
   shift
-  local submit=() app=() master="" driver_memory="${LEAKY_DRIVER_MEMORY:-4g}"
+  local submit=() app=() master="" jars="" driver_memory="${LEAKY_DRIVER_MEMORY:-4g}"
   while [ $# -gt 0 ]; do
     case "$1" in
       --master) master="$2"; shift 2 ;;
-      --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--jars|--packages)
+      --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--packages)
         submit+=("$1" "$2"); shift 2 ;;
+      --jars) jars="${jars:+$jars,}$2"; shift 2 ;;
       --driver-memory) driver_memory="$2"; shift 2 ;;
       *) app+=("$1"); shift ;;
     esac
@@ -47,12 +61,13 @@ leaky_submit() {
   leaky_build
   local jar
   jar="$(leaky_jar)"
+  jars="$(tr ':' ',' < "$LEAKY_ROOT/target/dependencies.txt")${jars:+,$jars}"
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" ${master:+--master "$master"} \
       --driver-memory "$driver_memory" \
       --properties-file "$LEAKY_CONF/spark-defaults.conf" \
       --driver-java-options "-Dlog4j2.configurationFile=file:$LEAKY_CONF/log4j2.properties" \
-      --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+      --jars "$jars" --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   # Native BLAS threads would compete with Spark's task threads.
@@ -62,5 +77,5 @@ leaky_submit() {
     -cp "$jar:$(cat "$LEAKY_ROOT/target/spark-classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}" \
     --properties-file "$LEAKY_CONF/spark-defaults.conf" \
-    --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+    --jars "$jars" --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
 }

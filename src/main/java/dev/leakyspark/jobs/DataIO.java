@@ -100,4 +100,37 @@ final class DataIO {
     }
     data.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format).save(output);
   }
+
+  /**
+   * A new hidden sibling of {@code target} ({@code .NAME.staging-UUID}), for output that
+   * {@link #commit} moves into place only once it is complete.
+   */
+  static Path staging(SparkSession spark, String target) {
+    Path path = new Path(target);
+    return new Path(path.getParent(), "." + path.getName() + ".staging-" + java.util.UUID.randomUUID());
+  }
+
+  /** Moves a complete {@code staging} directory to {@code target}, replacing it only when {@code overwrite}. */
+  static void commit(SparkSession spark, Path staging, String target, boolean overwrite) throws IOException {
+    Path out = new Path(target);
+    FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (fs.exists(out)) {
+      if (!overwrite) {
+        throw new IOException("Output " + target + " already exists; pass --overwrite to replace it");
+      }
+      fs.delete(out, true);
+    }
+    if (!fs.rename(staging, out)) {
+      throw new IOException("Cannot move " + staging + " to " + target);
+    }
+  }
+
+  /** Deletes a staging directory that will not be committed; quiet when it is not there. */
+  static void discard(SparkSession spark, Path staging) {
+    try {
+      staging.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(staging, true);
+    } catch (IOException e) {
+      // best effort: a hidden leftover, never mistaken for output
+    }
+  }
 }

@@ -89,11 +89,53 @@ final class JobArgs {
     throw new UsageException("--" + name + " needs a finite number but got '" + text + "'");
   }
 
-  static boolean flag(Map<String, String> options, String name) {
-    String value = options.getOrDefault(name, "false");
+  static boolean flag(Map<String, String> options, String name, boolean fallback) {
+    String value = options.getOrDefault(name, Boolean.toString(fallback));
     if (!value.equals("true") && !value.equals("false")) {
       throw new UsageException(name + " must be true or false but got '" + value + "'");
     }
     return Boolean.parseBoolean(value);
+  }
+
+  static int integer(Map<String, String> options, String name, int fallback, int min) {
+    String text = options.get(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text.trim());
+      if (value >= min) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + " needs an integer >= " + min + " but got '" + text + "'");
+  }
+
+  /** A comma-separated list of integers >= 1, such as {@code 784,256,10}; empty when absent. */
+  static int[] sizes(Map<String, String> options, String name, int minCount) {
+    String text = options.get(name);
+    if (text == null) {
+      return new int[0];
+    }
+    try {
+      int[] sizes = java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      if (sizes.length >= minCount && java.util.Arrays.stream(sizes).allMatch(n -> n >= 1)) {
+        return sizes;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + " needs at least " + minCount
+        + " comma-separated integers >= 1, such as 784,256,128,10, but got '" + text + "'");
+  }
+
+  static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {
+    String value = options.getOrDefault(name, fallback);
+    if (!allowed.contains(value)) {
+      throw new UsageException("--" + name + " must be one of " + allowed + " but got " + value);
+    }
+    return value;
   }
 }

@@ -37,7 +37,7 @@ final class Jobs {
       return 0;
     } catch (Exception e) {
       LOG.debug("{} failed", appName, e);
-      System.err.println(appName + " failed: " + e.getMessage());
+      System.err.println(appName + " failed: " + rootMessage(e));
       return 1;
     } finally {
       if (!existing) {
@@ -46,14 +46,48 @@ final class Jobs {
     }
   }
 
-  /** {@code rows} rows of (id, label in 0..9, features of {@code dims} Gaussians seeded by id). */
+  /**
+   * The message that names the problem: that of the outermost argument, state or I/O error in the
+   * cause chain (a task's error arrives wrapped in Spark's job failure), else {@code e}'s own.
+   */
+  static String rootMessage(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if ((cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
+          || cause instanceof java.io.IOException) && cause.getMessage() != null) {
+        return cause.getMessage();
+      }
+    }
+    return e.getMessage();
+  }
+
+  /** A column name quoted for {@code Dataset.col}, so dots and backticks in it are literal. */
+  static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** Where jobs write when no output is given: {@code <java.io.tmpdir>/leaky-spark}. */
+  static String defaultOutputRoot() {
+    return System.getProperty("java.io.tmpdir") + "/leaky-spark";
+  }
+
+  /** {@code <defaultOutputRoot>/<job>-<yyyyMMdd-HHmmss>}. */
+  static String defaultOutput(String job) {
+    return defaultOutputRoot() + "/" + job + "-"
+        + new java.text.SimpleDateFormat("yyyyMMdd-HHmmss").format(new java.util.Date());
+  }
+
+  /**
+   * {@code rows} rows of (id, label = id mod 10, features of {@code dims} Gaussians seeded by id).
+   * Features {@code j} with {@code j mod 10 == label} are shifted by 1.5, so the label can be learnt.
+   */
   static Dataset<Row> generated(SparkSession spark, long rows, int dims) {
     UDF1<Long, Vector> features =
         id -> {
           Random random = new Random(id);
+          long label = id % 10;
           double[] v = new double[dims];
           for (int j = 0; j < dims; j++) {
-            v[j] = random.nextGaussian();
+            v[j] = random.nextGaussian() + (j % 10 == label ? 1.5 : 0.0);
           }
           return Vectors.dense(v);
         };

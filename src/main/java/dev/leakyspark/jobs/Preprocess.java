@@ -6,10 +6,8 @@ import dev.leakyspark.functions.LeakyReluFunctions;
 import dev.leakyspark.sql.LeakyReluExpression;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +42,7 @@ public final class Preprocess {
       "  --overwrite           replace an existing output",
       "  --conf FILE           read these options from a properties file (flags win)",
       "With no --input: Fashion-MNIST's training images from " + Idx.FASHION_MNIST_DIR + " if present,",
-      "else a generated dataset, written under " + defaultOutputRoot() + ".",
+      "else a generated dataset, written under " + Jobs.defaultOutputRoot() + ".",
       "Examples:",
       "  jobs/preprocess",
       "  jobs/preprocess --input events.csv --input-format csv --columns score --output /tmp/scored",
@@ -59,7 +57,7 @@ public final class Preprocess {
           Set.of("input", "output", "input-format", "output-format", "columns", "alpha"),
           Set.of("overwrite"));
       String input = o.get("input");
-      String inputFormat = o.getOrDefault("input-format", "parquet");
+      String inputFormat = JobArgs.oneOf(o, "input-format", "parquet", DataIO.INPUT_FORMATS);
       List<String> columns = o.containsKey("columns")
           ? Arrays.stream(o.get("columns").split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList()
           : List.of();
@@ -72,22 +70,11 @@ public final class Preprocess {
       } else if (input == null || o.get("output") == null) {
         throw new JobArgs.UsageException("--input and --output go together");
       }
-      String output = o.getOrDefault("output",
-          defaultOutputRoot() + "/preprocess-" + new SimpleDateFormat("yyyyMMdd-HHmmss").format(new Date()));
-      String outputFormat = o.getOrDefault("output-format", "parquet");
-      if (!DataIO.INPUT_FORMATS.contains(inputFormat)) {
-        throw new JobArgs.UsageException("--input-format must be one of " + DataIO.INPUT_FORMATS + " but got " + inputFormat);
-      }
-      if (!DataIO.OUTPUT_FORMATS.contains(outputFormat)) {
-        throw new JobArgs.UsageException("--output-format must be one of " + DataIO.OUTPUT_FORMATS + " but got " + outputFormat);
-      }
+      String output = o.getOrDefault("output", Jobs.defaultOutput("preprocess"));
+      String outputFormat = JobArgs.oneOf(o, "output-format", "parquet", DataIO.OUTPUT_FORMATS);
       return new Options(input, output, inputFormat, outputFormat, columns,
-          JobArgs.finiteDouble(o, "alpha", LeakyRelu.DEFAULT_ALPHA), JobArgs.flag(o, "overwrite"));
+          JobArgs.finiteDouble(o, "alpha", LeakyRelu.DEFAULT_ALPHA), JobArgs.flag(o, "overwrite", false));
     }
-  }
-
-  static String defaultOutputRoot() {
-    return System.getProperty("java.io.tmpdir") + "/leaky-spark";
   }
 
   public static void main(String[] args) {
@@ -130,7 +117,7 @@ public final class Preprocess {
     }
     List<Column> columns = new ArrayList<>();
     for (StructField field : input.schema().fields()) {
-      Column column = input.col(quote(field.name()));
+      Column column = input.col(Jobs.quote(field.name()));
       columns.add(chosen.contains(field.name())
           ? LeakyReluFunctions.leakyRelu(column, options.alpha()).as(field.name(), field.metadata())
           : column);
@@ -140,10 +127,6 @@ public final class Preprocess {
     Dataset<Row> output = input.select(columns.toArray(new Column[0]));
     DataIO.write(output, options.output(), options.outputFormat(), options.overwrite());
     return spark.read().format(options.outputFormat()).load(options.output()).count();
-  }
-
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 
   static List<String> supportedColumns(Dataset<Row> data) {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,18 +30,8 @@ class PreprocessTest {
     spark = session;
   }
 
-  record Result(int status, String err) {}
-
-  /** Calls the job's entry point with stderr captured. */
-  static Result preprocess(String... args) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Result(Preprocess.run(args), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
-    }
+  static JobCall preprocess(String... args) {
+    return JobCall.of(Preprocess::run, args);
   }
 
   static String input(Path dir) {
@@ -58,7 +45,7 @@ class PreprocessTest {
   void transformsTheChosenColumnsAndKeepsTheRest(@TempDir Path dir) {
     String in = input(dir);
     String out = dir.resolve("out").toString();
-    Result r = preprocess("--input", in, "--output", out, "--columns", "features", "--alpha", "0.5");
+    JobCall r = preprocess("--input", in, "--output", out, "--columns", "features", "--alpha", "0.5");
     assertEquals(0, r.status(), r.err());
     Dataset<Row> before = spark.read().parquet(in).orderBy("id");
     Dataset<Row> after = spark.read().parquet(out).orderBy("id");
@@ -94,7 +81,7 @@ class PreprocessTest {
     Path conf = dir.resolve("job.properties");
     Files.writeString(conf, "input = " + csv + "\ninput-format = csv\nalpha = 0.25\noutput-format = json\n");
     String out = dir.resolve("out").toString();
-    Result r = preprocess("--conf", conf.toString(), "--output", out, "--alpha", "0.5");
+    JobCall r = preprocess("--conf", conf.toString(), "--output", out, "--alpha", "0.5");
     assertEquals(0, r.status(), r.err());
     List<Row> rows = spark.read().json(out).orderBy("name").collectAsList();
     assertEquals(-1.0, rows.get(0).getDouble(rows.get(0).fieldIndex("score")), 0.0);
@@ -106,7 +93,7 @@ class PreprocessTest {
     String in = input(dir);
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("keep.txt"), "precious");
-    Result refused = preprocess("--input", in, "--output", out.toString());
+    JobCall refused = preprocess("--input", in, "--output", out.toString());
     assertEquals(1, refused.status());
     assertTrue(refused.err().contains("Output " + out + " already exists; pass --overwrite to replace it"), refused.err());
     assertEquals("precious", Files.readString(out.resolve("keep.txt")));
@@ -119,7 +106,7 @@ class PreprocessTest {
   void theInputIsNeverAnOutput(@TempDir Path dir) {
     String in = input(dir);
     for (String out : List.of(in, in + "/nested")) {
-      Result r = preprocess("--input", in, "--output", out, "--overwrite");
+      JobCall r = preprocess("--input", in, "--output", out, "--overwrite");
       assertEquals(1, r.status());
       assertTrue(r.err().contains("overlaps input " + in + "; a job never writes into its input"), r.err());
     }
@@ -130,18 +117,18 @@ class PreprocessTest {
   void badInputFailsWithTheNameOfThePathOrColumn(@TempDir Path dir) throws Exception {
     String in = input(dir);
     String out = dir.resolve("out").toString();
-    Result missing = preprocess("--input", dir.resolve("nope").toString(), "--output", out);
+    JobCall missing = preprocess("--input", dir.resolve("nope").toString(), "--output", out);
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("Input " + dir.resolve("nope") + " does not exist"), missing.err());
-    Result column = preprocess("--input", in, "--output", out, "--columns", "features,nope");
+    JobCall column = preprocess("--input", in, "--output", out, "--columns", "features,nope");
     assertTrue(column.err().contains("Column nope does not exist in " + in + ". Available: id, features, score, name"), column.err());
-    Result type = preprocess("--input", in, "--output", out, "--columns", "name");
+    JobCall type = preprocess("--input", in, "--output", out, "--columns", "name");
     assertTrue(type.err().contains("input must be numeric, array<float>, array<double> or vector, but got name of type string"), type.err());
     Path notParquet = Files.writeString(dir.resolve("text.parquet"), "not parquet");
-    Result unreadable = preprocess("--input", notParquet.toString(), "--output", out);
+    JobCall unreadable = preprocess("--input", notParquet.toString(), "--output", out);
     assertEquals(1, unreadable.status());
     assertTrue(unreadable.err().contains(notParquet.toString()), unreadable.err());
-    Result csvVectors = preprocess("--input", in, "--output", out, "--output-format", "csv");
+    JobCall csvVectors = preprocess("--input", in, "--output", out, "--output-format", "csv");
     assertTrue(csvVectors.err().contains("CSV cannot hold column features of type vector"), csvVectors.err());
     assertFalse(Files.exists(Path.of(out)), "no partial output after failures");
   }
@@ -151,12 +138,12 @@ class PreprocessTest {
     Path csv = dir.resolve("ragged.csv");
     Files.writeString(csv, "name,score\na,-2.0\nb,4.0,extra\nc\n");
     String out = dir.resolve("out").toString();
-    Result ragged = preprocess("--input", csv.toString(), "--input-format", "csv", "--output", out);
+    JobCall ragged = preprocess("--input", csv.toString(), "--input-format", "csv", "--output", out);
     assertEquals(1, ragged.status());
     assertTrue(ragged.err().contains("Malformed"), ragged.err());
     assertFalse(Files.exists(Path.of(out, "_SUCCESS")), "a failed write never looks complete");
     Path empty = Files.createDirectories(dir.resolve("empty"));
-    Result none = preprocess("--input", empty.toString(), "--output", dir.resolve("out2").toString());
+    JobCall none = preprocess("--input", empty.toString(), "--output", dir.resolve("out2").toString());
     assertEquals(1, none.status());
     assertTrue(none.err().contains("Cannot read " + empty + " as parquet"), none.err());
   }
@@ -176,11 +163,11 @@ class PreprocessTest {
 
   @Test
   void badOptionsExitWithUsage() {
-    Result unknown = preprocess("--inptu", "x");
+    JobCall unknown = preprocess("--inptu", "x");
     assertEquals(2, unknown.status());
     assertTrue(unknown.err().contains("unknown option --inptu") && unknown.err().contains("Usage: jobs/preprocess"));
     assertEquals(2, preprocess("--input", "x").status());
-    Result alpha = preprocess("--input", "a", "--output", "b", "--alpha", "NaN");
+    JobCall alpha = preprocess("--input", "a", "--output", "b", "--alpha", "NaN");
     assertTrue(alpha.err().contains("--alpha needs a finite number but got 'NaN'"), alpha.err());
     assertTrue(preprocess("--input", "a", "--output", "b", "--input-format", "xls").err().contains("--input-format must be one of"));
     assertEquals(0, preprocess("--help").status());

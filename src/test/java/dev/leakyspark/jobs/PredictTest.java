@@ -1,0 +1,109 @@
+package dev.leakyspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import dev.leakyspark.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedSpark.class)
+class PredictTest {
+
+  static SparkSession spark;
+  @TempDir static Path data;
+  static String input;
+  static String model;
+  static PipelineModel fitted;
+
+  @BeforeAll
+  static void start(SparkSession session) throws Exception {
+    spark = session;
+    input = data.resolve("input").toString();
+    Jobs.generated(spark, 400, 12).selectExpr("id", "features", "label", "'row' AS note").write().parquet(input);
+    Dataset<Row> rows = spark.read().parquet(input);
+    fitted = new Pipeline().setStages(new PipelineStage[] {
+        new StandardScaler().setInputCol("features").setOutputCol("scaled"),
+        new LeakyMLPClassifier().setLayers(new int[] {12, 8, 10}).setFeaturesCol("scaled").setMaxIter(20).setSeed(5)
+    }).fit(rows);
+    model = data.resolve("model").toString();
+    fitted.write().save(model);
+  }
+
+  static JobCall predict(String... args) {
+    return JobCall.of(Predict::run, args);
+  }
+
+  @Test
+  void writesTheInputColumnsWithPredictionAndProbability(@TempDir Path dir) {
+    String out = dir.resolve("scored").toString();
+    JobCall r = predict("--model", model, "--input", input, "--output", out);
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("predict: wrote 400 rows to " + out), r.out());
+    assertTrue(Files.exists(Path.of(out, "_SUCCESS")));
+    Dataset<Row> scored = spark.read().parquet(out);
+    assertEquals(List.of("id", "features", "label", "note", "prediction", "probability"), Arrays.asList(scored.columns()));
+    List<Row> expected = fitted.transform(spark.read().parquet(input)).select("id", "prediction", "probability").orderBy("id").collectAsList();
+    assertEquals(expected, scored.select("id", "prediction", "probability").orderBy("id").collectAsList());
+  }
+
+  @Test
+  void aSingleModelLoadsToo(@TempDir Path dir) {
+    String single = dir.resolve("scaler").toString();
+    try {
+      fitted.stages()[0].getClass().getMethod("save", String.class).invoke(fitted.stages()[0], single);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+    String out = dir.resolve("scored").toString();
+    JobCall r = predict("--model", single, "--input", input, "--output", out, "--output-format", "json");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(List.of("features", "id", "label", "note"), Arrays.asList(spark.read().json(out).columns()),
+        "a model without prediction columns adds none");
+  }
+
+  @Test
+  void badModelsAndMismatchedDataFailClearlyAndWriteNothing(@TempDir Path dir) throws Exception {
+    String out = dir.resolve("scored").toString();
+    JobCall missing = predict("--model", dir.resolve("nope").toString(), "--input", input, "--output", out);
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("is not a saved Spark ML model: " + dir.resolve("nope") + "/metadata/part-00000 is missing"), missing.err());
+
+    Path corrupt = Files.createDirectories(dir.resolve("corrupt/metadata"));
+    Files.writeString(corrupt.resolve("part-00000"), "{not json");
+    JobCall garbled = predict("--model", dir.resolve("corrupt").toString(), "--input", input, "--output", out);
+    assertEquals(1, garbled.status());
+    assertTrue(garbled.err().contains("has unreadable metadata"), garbled.err());
+
+    Path unknown = Files.createDirectories(dir.resolve("unknown/metadata"));
+    Files.writeString(unknown.resolve("part-00000"), "{\"class\":\"com.example.Gone\"}");
+    JobCall gone = predict("--model", dir.resolve("unknown").toString(), "--input", input, "--output", out);
+    assertTrue(gone.err().contains("Cannot load model " + dir.resolve("unknown") + " (class 'com.example.Gone')"), gone.err());
+
+    String wide = dir.resolve("wide").toString();
+    Jobs.generated(spark, 10, 20).write().parquet(wide);
+    JobCall size = predict("--model", model, "--input", wide, "--output", out);
+    assertEquals(1, size.status());
+    assertTrue(size.err().contains("cannot score " + wide), size.err());
+    assertFalse(Files.exists(Path.of(out)), "no output after any failure");
+
+    JobCall intoModel = predict("--model", model, "--input", input, "--output", model + "/out");
+    assertTrue(intoModel.err().contains("a job never writes into its input"), intoModel.err());
+    assertEquals(2, predict("--input", input).status());
+  }
+}

@@ -1,0 +1,213 @@
+package dev.leakyspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
+import dev.leakyspark.testing.SharedSpark;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedSpark.class)
+class TrainTest {
+
+  static SparkSession spark;
+  @TempDir static Path data;
+  static String train;
+  static String test;
+
+  @BeforeAll
+  static void start(SparkSession session) {
+    spark = session;
+    Dataset<Row> rows = Jobs.generated(spark, 1500, 30);
+    train = data.resolve("train").toString();
+    test = data.resolve("test").toString();
+    rows.where("id < 1200").write().parquet(train);
+    rows.where("id >= 1200").write().parquet(test);
+  }
+
+  static JobCall train(String... args) {
+    return JobCall.of(Train::run, args);
+  }
+
+  static String[] args(Path out, String... more) {
+    List<String> all = new ArrayList<>(List.of("--train", train, "--test", test, "--layers", "30,16,10",
+        "--max-iter", "15", "--step-size", "0.01", "--seed", "1", "--model", out.resolve("model").toString(),
+        "--metrics", out.resolve("metrics").toString()));
+    all.addAll(List.of(more));
+    return all.toArray(new String[0]);
+  }
+
+  @Test
+  void fitsEvaluatesAndWritesModelMetricsAndCharts(@TempDir Path out) throws Exception {
+    JobCall r = train(args(out));
+    assertEquals(0, r.status(), r.err());
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile());
+    double accuracy = metrics.get("accuracy").asDouble();
+    assertTrue(accuracy > 0.5, "well above the 0.1 of chance: " + accuracy);
+    assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "train: test accuracy %.4f", accuracy)), r.out());
+    assertEquals(300, metrics.get("testRows").asLong());
+    assertEquals(1200, metrics.get("trainRows").asLong());
+    assertEquals(15, metrics.get("iterations").asInt());
+    assertEquals(15, metrics.get("objectiveHistory").size());
+    assertEquals("[30,16,10]", metrics.at("/params/layers").toString());
+    long cells = 0;
+    for (JsonNode row : metrics.get("confusionMatrix")) {
+      for (JsonNode cell : row) {
+        cells += cell.asLong();
+      }
+    }
+    assertEquals(300, cells);
+
+    // The saved pipeline reproduces the metrics, as Spark's own evaluator computes them.
+    Dataset<Row> scored = PipelineModel.load(out.resolve("model").toString()).transform(spark.read().parquet(test));
+    MulticlassClassificationEvaluator evaluator = new MulticlassClassificationEvaluator();
+    assertEquals(evaluator.setMetricName("accuracy").evaluate(scored), accuracy, 1e-12);
+    assertEquals(evaluator.setMetricName("weightedFMeasure").evaluate(scored), metrics.get("weightedF1").asDouble(), 1e-12);
+
+    BufferedImage loss = ImageIO.read(out.resolve("metrics/loss.png").toFile());
+    BufferedImage confusion = ImageIO.read(out.resolve("metrics/confusion-matrix.png").toFile());
+    assertEquals(800, loss.getWidth());
+    assertEquals(720, confusion.getWidth());
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of("metrics", "model"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging folders left behind");
+    }
+  }
+
+  @Test
+  void assemblesNumericColumnsInfersLayersAndHoldsOutATestSplit(@TempDir Path dir) throws Exception {
+    Random random = new Random(3);
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    for (int i = 0; i < 300; i++) {
+      double x1 = random.nextGaussian();
+      double x2 = random.nextGaussian();
+      csv.append(x1).append(',').append(x2).append(',').append(x1 + x2 > 0 ? 1 : 0).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("points.csv"), csv);
+    Path conf = Files.writeString(dir.resolve("train.properties"),
+        "input-format = csv\nfeatures = x1,x2\nlabel = y\nsolver = l-bfgs\nmax-iter = 50\n");
+    JobCall r = train("--conf", conf.toString(), "--train", file.toString(), "--max-iter", "30",
+        "--model", dir.resolve("m").toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode metrics = new ObjectMapper().readTree(dir.resolve("metrics/metrics.json").toFile());
+    assertEquals("[2,256,128,2]", metrics.at("/params/layers").toString());
+    assertEquals("l-bfgs", metrics.at("/params/solver").asText());
+    assertEquals(30, metrics.at("/params/maxIter").asInt(), "the flag wins over the file");
+    assertEquals(300, metrics.get("testRows").asLong() + metrics.get("trainRows").asLong());
+    assertTrue(metrics.get("accuracy").asDouble() > 0.9, metrics.toString());
+    PipelineModel model = PipelineModel.load(dir.resolve("m").toString());
+    assertEquals(3, model.stages().length, "VectorAssembler, StandardScaler, LeakyMLPClassificationModel");
+    assertEquals(2, ((LeakyMLPClassificationModel) model.stages()[2]).numFeatures());
+  }
+
+  @Test
+  void existingOutputsAreRefusedAndKeptUnlessOverwriteIsGiven(@TempDir Path out) throws Exception {
+    Path model = Files.createDirectories(out.resolve("model"));
+    Files.writeString(model.resolve("keep.txt"), "precious");
+    JobCall refused = train(args(out, "--max-iter", "1"));
+    assertEquals(1, refused.status());
+    assertTrue(refused.err().contains("Output " + model + " already exists; pass --overwrite to replace it"), refused.err());
+    assertEquals("precious", Files.readString(model.resolve("keep.txt")));
+    assertFalse(Files.exists(out.resolve("metrics")));
+
+    assertEquals(0, train(args(out, "--max-iter", "1", "--overwrite")).status());
+    assertFalse(Files.exists(model.resolve("keep.txt")));
+    assertEquals(2, PipelineModel.load(model.toString()).stages().length, "StandardScaler, LeakyMLPClassificationModel");
+
+    JobCall intoInput = train("--train", train, "--test", test, "--model", train + "/model");
+    assertEquals(1, intoInput.status());
+    assertTrue(intoInput.err().contains("a job never writes into its input"), intoInput.err());
+  }
+
+  @Test
+  void badDataFailsWithTheColumnAndValueAndWritesNothing(@TempDir Path out) throws Exception {
+    JobCall column = train(args(out, "--label", "nope"));
+    assertEquals(1, column.status());
+    assertTrue(column.err().contains("Column nope does not exist in the --train data. Available: id, label, features"), column.err());
+
+    JobCall size = train(args(out, "--layers", "8,4,10"));
+    assertEquals(1, size.status());
+    assertTrue(size.err().contains("column scaled_features has a vector of size 30 but layers[0] is 8"), size.err());
+
+    String badTest = out.resolve("bad-test").toString();
+    spark.read().parquet(test).selectExpr("id", "label + 10 AS label", "features").write().parquet(badTest);
+    JobCall label = train("--train", train, "--test", badTest, "--layers", "30,16,10", "--max-iter", "1",
+        "--model", out.resolve("model").toString());
+    assertEquals(1, label.status());
+    assertTrue(label.err().contains("Column label of the test data holds 10.0 but the model knows classes 0..9"), label.err());
+
+    Path empty = Files.createDirectories(out.resolve("empty"));
+    JobCall none = train("--train", empty.toString(), "--model", out.resolve("model").toString());
+    assertEquals(1, none.status());
+    assertTrue(none.err().contains("Cannot read " + empty + " as parquet"), none.err());
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of("bad-test", "empty"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no model, no metrics, no staging folders");
+    }
+  }
+
+  @Test
+  void badOptionsExitWithUsage() {
+    for (String[] bad : List.of(
+        new String[] {"--layers", "784"},
+        new String[] {"--layers", "784,0,10"},
+        new String[] {"--solver", "sgd"},
+        new String[] {"--max-iter", "-1"},
+        new String[] {"--step-size", "0"},
+        new String[] {"--standardize", "maybe"},
+        new String[] {"--test", "t"},
+        new String[] {"--trian", "t"})) {
+      JobCall r = train(bad);
+      assertEquals(2, r.status(), String.join(" ", bad));
+      assertTrue(r.err().contains("Usage: jobs/train"), r.err());
+    }
+    assertTrue(train("--layers", "784").err().contains("--layers needs at least 2 comma-separated integers >= 1"));
+    JobCall help = train("--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("jobs/train --solver l-bfgs"), help.out());
+  }
+
+  @Test
+  void evaluationMatchesSparksMulticlassMetrics() {
+    assertEquals(0.85, new Evaluation(new long[][] {{8, 2}, {1, 9}}).accuracy(), 1e-15);
+    Random random = new Random(11);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      int label = random.nextInt(4);
+      int predicted = random.nextInt(10) < 6 ? label : random.nextInt(3); // class 3 is under-predicted
+      rows.add(RowFactory.create((double) label, (double) predicted));
+    }
+    Dataset<Row> predictions = spark.createDataFrame(rows, new StructType()
+        .add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType));
+    Evaluation ours = Train.evaluate(predictions, "label", "prediction", 4);
+    MulticlassClassificationEvaluator spark = new MulticlassClassificationEvaluator();
+    assertEquals(spark.setMetricName("accuracy").evaluate(predictions), ours.accuracy(), 1e-12);
+    assertEquals(spark.setMetricName("weightedFMeasure").evaluate(predictions), ours.weightedF1(), 1e-12);
+    assertEquals(500, ours.total());
+    assertThrows(IllegalArgumentException.class, () -> new Evaluation(new long[][] {{1, 2}, {3}}));
+    assertEquals(0.0, new Evaluation(new long[][] {{5, 0}, {0, 0}}).f1(1), 0.0);
+  }
+}
