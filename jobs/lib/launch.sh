@@ -15,21 +15,16 @@ leaky_jar() {
   done
 }
 
-# Builds the jar when it is missing or older than the sources, and writes the Spark class path.
+# Builds the jar when it or the class path files that package writes are missing or older
+# than the sources: target/spark-classpath.txt (Spark and our dependencies, for local runs) and
+# target/dependencies.txt (only what the jar needs beyond Spark, shipped with --jars).
 leaky_build() {
   local jar
   jar="$(leaky_jar)"
-  if [ -z "$jar" ] || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
+  if [ -z "$jar" ] || [ ! -s "$LEAKY_ROOT/target/spark-classpath.txt" ] || [ ! -e "$LEAKY_ROOT/target/dependencies.txt" ] \
+    || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "leaky-spark: building the project with Maven..." >&2
     (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
-  fi
-  # spark-classpath.txt: Spark and our own dependencies, for local runs without SPARK_HOME.
-  # dependencies.txt: only what the jar needs beyond Spark (JFreeChart), shipped with --jars.
-  local cp="$LEAKY_ROOT/target/spark-classpath.txt" deps="$LEAKY_ROOT/target/dependencies.txt"
-  if [ ! -s "$cp" ] || [ "$LEAKY_ROOT/pom.xml" -nt "$cp" ] || [ ! -s "$deps" ]; then
-    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile="$cp" >/dev/null && mvn -B -q -Dstyle.color=never dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$deps" >/dev/null)
   fi
 }
 
@@ -62,12 +57,14 @@ leaky_submit() {
   local jar
   jar="$(leaky_jar)"
   jars="$(tr ':' ',' < "$LEAKY_ROOT/target/dependencies.txt")${jars:+,$jars}"
+  jars="${jars#,}"
+  [ -n "$jars" ] && submit+=(--jars "$jars")
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" ${master:+--master "$master"} \
       --driver-memory "$driver_memory" \
       --properties-file "$LEAKY_CONF/spark-defaults.conf" \
       --driver-java-options "-Dlog4j2.configurationFile=file:$LEAKY_CONF/log4j2.properties" \
-      --jars "$jars" --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+      --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   # Native BLAS threads would compete with Spark's task threads.
@@ -77,5 +74,5 @@ leaky_submit() {
     -cp "$jar:$(cat "$LEAKY_ROOT/target/spark-classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}" \
     --properties-file "$LEAKY_CONF/spark-defaults.conf" \
-    --jars "$jars" --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
+    --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}
 }

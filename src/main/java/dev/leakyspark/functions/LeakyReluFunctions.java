@@ -2,10 +2,13 @@ package dev.leakyspark.functions;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.sql.LeakyReluExpression;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -31,7 +34,7 @@ public final class LeakyReluFunctions {
 
   /** {@code leaky_relu(x)} with the default slope 0.01. */
   public static Column leakyRelu(Column x) {
-    return leakyRelu(x, LeakyRelu.DEFAULT_ALPHA);
+    return build(x, null);
   }
 
   /**
@@ -41,11 +44,17 @@ public final class LeakyReluFunctions {
    */
   public static Column leakyRelu(Column x, double alpha) {
     checkAlpha(alpha);
+    return build(x, functions.lit(alpha));
+  }
+
+  private static Column build(Column x, Column alpha) {
+    Column[] arguments = alpha == null ? new Column[] {x} : new Column[] {x, alpha};
     if (x.expr().resolved()) {
-      return new Column(LeakyReluExpression.create(x.expr(), alpha));
+      List<Expression> expressions = Arrays.stream(arguments).map(Column::expr).toList();
+      return new Column(LeakyReluExpression.named(LeakyReluExpression.create(expressions), expressions));
     }
     register(SparkSession.active());
-    return functions.call_function(LeakyReluExpression.NAME, x, functions.lit(alpha));
+    return functions.call_function(LeakyReluExpression.NAME, arguments);
   }
 
   /**

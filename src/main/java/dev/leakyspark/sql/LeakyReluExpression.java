@@ -8,7 +8,9 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
@@ -69,14 +71,32 @@ public final class LeakyReluExpression {
         "java_udf");
   }
 
-  /** The builder a function registry calls with the (resolved) arguments. */
+  /**
+   * The builder a function registry calls with the (resolved) arguments. Its result is named as
+   * Spark names built-in functions, {@code leaky_relu(x)} or {@code leaky_relu(x, 0.5)}.
+   */
   public static scala.Function1<Seq<Expression>, Expression> builder() {
     return new AbstractFunction1<>() {
       @Override
       public Expression apply(Seq<Expression> arguments) {
-        return create(JavaConverters.seqAsJavaList(arguments));
+        List<Expression> list = JavaConverters.seqAsJavaList(arguments);
+        return named(create(list), list);
       }
     };
+  }
+
+  /**
+   * {@code expression} under the name {@code leaky_relu(x[, alpha])} of its {@code arguments}.
+   * Spark drops the alias where the expression is not a top-level column.
+   */
+  public static Expression named(Expression expression, List<Expression> arguments) {
+    StringBuilder name = new StringBuilder(NAME).append('(');
+    for (int i = 0; i < arguments.size(); i++) {
+      name.append(i == 0 ? "" : ", ").append(org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(arguments.get(i)));
+    }
+    Seq<String> none = JavaConverters.asScalaBuffer(List.<String>of()).toSeq();
+    return new Alias(expression, name.append(')').toString(), NamedExpression$.MODULE$.newExprId(),
+        none, Option.empty(), none);
   }
 
   /** Builds {@code leaky_relu(x[, alpha])}, or throws {@link AnalysisException} naming the problem. */

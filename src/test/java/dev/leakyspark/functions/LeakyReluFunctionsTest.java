@@ -287,6 +287,20 @@ class LeakyReluFunctionsTest {
   }
 
   @Test
+  void topLevelColumnsAreNamedAsSparkNamesBuiltInFunctions() {
+    Dataset<Row> df = spark.sql("SELECT CAST(id AS DOUBLE) - 2 AS x FROM range(4)");
+    assertEquals(List.of("leaky_relu(x)", "leaky_relu(x, 0.5)", "leaky_relu(x)"),
+        Arrays.asList(df.select(leakyRelu(col("x")), leakyRelu(col("x"), 0.5), leakyRelu(df.col("x"))).columns()));
+    df.createOrReplaceTempView("named");
+    Dataset<Row> sql = spark.sql(
+        "SELECT leaky_relu(x, 0.5), leaky_relu(x) + 1 AS y FROM named WHERE leaky_relu(x) > -0.015 ORDER BY x");
+    assertEquals(List.of("leaky_relu(x, 0.5)", "y"), Arrays.asList(sql.columns()));
+    assertEquals(List.of(RowFactory.create(-0.5, 0.99), RowFactory.create(0.0, 1.0), RowFactory.create(1.0, 2.0)),
+        sql.collectAsList());
+    assertTrue(sql.queryExecution().executedPlan().toString().contains("staticinvoke"));
+  }
+
+  @Test
   void vectorMetadataIsIrrelevantToTheFunction() {
     StructType schema = new StructType(new StructField[] {
         new StructField("x", new VectorUDT(), false, Metadata.empty())});

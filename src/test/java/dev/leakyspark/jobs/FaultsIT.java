@@ -1,0 +1,95 @@
+package dev.leakyspark.jobs;
+
+import static dev.leakyspark.jobs.ItSupport.fingerprint;
+import static dev.leakyspark.jobs.ItSupport.job;
+import static dev.leakyspark.jobs.ItSupport.list;
+import static dev.leakyspark.jobs.ItSupport.weights;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leakyspark.testing.FailFirstAttempts;
+import dev.leakyspark.testing.JobProcess;
+import dev.leakyspark.testing.SharedSpark;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs under injected task failures: in {@code local[2,4]} (4 attempts per task), the first
+ * attempt of every even-numbered task of every stage fails after doing its work. The results
+ * must be identical to a clean run in this JVM.
+ */
+@ExtendWith(SharedSpark.class)
+class FaultsIT {
+
+  static SparkSession spark;
+  @TempDir static Path dir;
+  static String features;
+  static String train;
+  static String test;
+
+  @BeforeAll
+  static void data(SparkSession session) {
+    spark = session;
+    features = dir.resolve("features").toString();
+    Jobs.generated(spark, 20_000, 16).repartition(6).write().parquet(features);
+    train = dir.resolve("train").toString();
+    test = dir.resolve("test").toString();
+    Jobs.generated(spark, 6_000, 20).where("id < 5000").repartition(3).write().parquet(train);
+    Jobs.generated(spark, 6_000, 20).where("id >= 5000").write().parquet(test);
+  }
+
+  static JobProcess withFaults(String script, List<String> args) {
+    List<String> all = list("--master", "local[2,4]", "--jars", ItSupport.testJar(),
+        "--conf", "spark.plugins=" + FailFirstAttempts.class.getName());
+    all.addAll(args);
+    return job(script, all);
+  }
+
+  static void assertRecovered(JobProcess run, String what) throws InterruptedException {
+    assertEquals(0, run.waitForExit(Duration.ofMinutes(5)), run.output());
+    long injected = run.output().lines().filter(l -> l.contains("Lost task") && l.contains(FailFirstAttempts.MESSAGE)).count();
+    assertTrue(injected > 0, "failures were injected and retried:\n" + run.output());
+    System.out.printf("%s: %d task attempts failed by injection, all retried; result identical to a clean run%n", what, injected);
+  }
+
+  @Test
+  void preprocessGivesTheCleanResult() throws Exception {
+    List<String> args = list("--input", features, "--columns", "features", "--alpha", "0.3", "--output");
+    String clean = dir.resolve("clean").toString();
+    String faulty = dir.resolve("faulty").toString();
+    assertEquals(0, Preprocess.run(withOutput(args, clean).toArray(new String[0])));
+    try (JobProcess run = withFaults("preprocess", withOutput(args, faulty))) {
+      assertRecovered(run, "jobs/preprocess");
+    }
+    assertEquals(fingerprint(spark, clean), fingerprint(spark, faulty));
+  }
+
+  @Test
+  void trainingGivesTheCleanWeightsWithBothSolvers() throws Exception {
+    for (String solver : List.of("l-bfgs", "adam")) {
+      List<String> args = list("--train", train, "--test", test, "--layers", "20,12,10", "--solver", solver,
+          "--max-iter", "8", "--step-size", "0.01", "--standardize", "false", "--seed", "3", "--model");
+      String clean = dir.resolve("clean-" + solver + "/model").toString();
+      String faulty = dir.resolve("faulty-" + solver + "/model").toString();
+      assertEquals(0, Train.run(withOutput(args, clean).toArray(new String[0])));
+      try (JobProcess run = withFaults("train", withOutput(args, faulty))) {
+        assertRecovered(run, "jobs/train " + solver);
+      }
+      assertArrayEquals(weights(clean), weights(faulty), 0.0, solver);
+    }
+  }
+
+  private static List<String> withOutput(List<String> args, String output) {
+    List<String> all = list();
+    all.addAll(args);
+    all.add(output);
+    return all;
+  }
+}

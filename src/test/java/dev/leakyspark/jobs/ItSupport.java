@@ -1,0 +1,64 @@
+package dev.leakyspark.jobs;
+
+import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
+import dev.leakyspark.testing.JobProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** What the integration tests share: starting jobs/ scripts, and comparing what jobs wrote. */
+final class ItSupport {
+
+  private ItSupport() {}
+
+  /**
+   * Starts {@code jobs/<script>} with {@code args}. SPARK_HOME is cleared, so the script runs the
+   * real SparkSubmit class from the jars Maven resolved, on whatever {@code --master} args give.
+   */
+  static JobProcess job(String script, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add("jobs/" + script);
+    command.addAll(args);
+    Map<String, String> env = new HashMap<>();
+    env.put("SPARK_HOME", null);
+    env.put("LEAKY_DRIVER_MEMORY", "2g");
+    return JobProcess.start(env, command);
+  }
+
+  /** The test classes as a jar (built by package), for spark-submit --jars. */
+  static String testJar() {
+    try (Stream<Path> files = Files.list(JobProcess.ROOT.resolve("target"))) {
+      return files.filter(p -> p.getFileName().toString().endsWith("-tests.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no *-tests.jar in target/: run mvn package first"))
+          .toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Row count and two order-independent hashes over every column of a Parquet output. */
+  static Row fingerprint(SparkSession spark, String path) {
+    return spark.read().parquet(path)
+        .selectExpr("count(*)", "bit_xor(xxhash64(*))", "sum(CAST(hash(*) AS BIGINT))").first();
+  }
+
+  /** The weights of the classifier that ends a saved PipelineModel. */
+  static double[] weights(String model) {
+    Transformer[] stages = PipelineModel.load(model).stages();
+    return ((LeakyMLPClassificationModel) stages[stages.length - 1]).weights().toArray();
+  }
+
+  static List<String> list(String... items) {
+    return new ArrayList<>(List.of(items));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.leakyspark.testing;
+
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.SparkPlugin;
+
+/**
+ * Fault injection for tests: fails the first attempt of every task with an even partition index,
+ * after the task has done its work, so Spark must retry it. Enable it with
+ * {@code --conf spark.plugins=dev.leakyspark.testing.FailFirstAttempts} and allow retries, for
+ * example with {@code --master local[2,4]}.
+ *
+ * <p>The failure comes from a task-completion listener, because Spark swallows exceptions thrown
+ * by {@link ExecutorPlugin#onTaskStart()} itself.
+ */
+public final class FailFirstAttempts implements SparkPlugin {
+
+  /** The text of every injected failure, which tests look for in the driver's log. */
+  public static final String MESSAGE = "injected failure of a first task attempt";
+
+  @Override
+  public DriverPlugin driverPlugin() {
+    return null;
+  }
+
+  @Override
+  public ExecutorPlugin executorPlugin() {
+    return new ExecutorPlugin() {
+      @Override
+      public void init(org.apache.spark.api.plugin.PluginContext context, Map<String, String> extraConf) {}
+
+      @Override
+      public void onTaskStart() {
+        TaskContext task = TaskContext.get();
+        if (task.attemptNumber() == 0 && task.partitionId() % 2 == 0) {
+          task.addTaskCompletionListener((TaskContext done) -> {
+            if (!done.isFailed()) {
+              throw new IllegalStateException(MESSAGE + " (stage " + done.stageId() + ", partition "
+                  + done.partitionId() + ")");
+            }
+          });
+        }
+      }
+    };
+  }
+}
