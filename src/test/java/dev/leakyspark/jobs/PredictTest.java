@@ -99,7 +99,8 @@ class PredictTest {
     Jobs.generated(spark, 10, 20).write().parquet(wide);
     JobCall size = predict("--model", model, "--input", wide, "--output", out);
     assertEquals(1, size.status());
-    assertTrue(size.err().contains("cannot score " + wide), size.err());
+    assertTrue(size.err().contains("cannot score " + wide
+        + ": LeakyMLPClassificationModel: column scaled has a vector of size 20 but the model takes 12 features"), size.err());
     assertFalse(Files.exists(Path.of(out)), "no output after any failure");
 
     JobCall intoModel = predict("--model", model, "--input", input, "--output", model + "/out");
