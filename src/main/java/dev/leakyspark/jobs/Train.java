@@ -70,7 +70,10 @@ public final class Train {
       "  --standardize B       put a StandardScaler before the classifier: true (default) or false",
       "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
       "  --metrics PATH        folder for metrics.json, loss.png and confusion-matrix.png (default next to the model)",
-      "  --overwrite           replace an existing model or metrics folder",
+      "  --checkpoint DIR      write resumable checkpoints of the weights and optimiser state to DIR",
+      "  --checkpoint-interval N  iterations or epochs between checkpoints (default 5)",
+      "  --resume              continue from the newest checkpoint in --checkpoint DIR",
+      "  --overwrite           replace an existing model or metrics folder, or old checkpoints",
       "  --conf FILE           read these options from a properties file (flags win)",
       "With no --train: Fashion-MNIST (train and t10k) from " + Idx.FASHION_MNIST_DIR + " if present,",
       "else 25000 generated rows of 64 features, 20% held out for the test.",
@@ -78,18 +81,21 @@ public final class Train {
       "  jobs/train",
       "  jobs/train --solver l-bfgs --max-iter 100 --layers 784,128,10 --model /tmp/mlp --overwrite",
       "  jobs/train --train data.csv --input-format csv --features x1,x2,x3 --label y --layers 3,16,2",
-      "  jobs/train --conf conf/train.properties --max-iter 5");
+      "  jobs/train --conf conf/train.properties --max-iter 5",
+      "  jobs/train --checkpoint /tmp/ckpt --model /tmp/mlp   # killed? run it again with --resume");
 
   /** Validated options; {@code layers} is empty when it is inferred from the data. */
   record Options(String train, String test, String inputFormat, List<String> features, String label,
       int[] layers, double alpha, String solver, int maxIter, double stepSize, int blockSize,
-      double regParam, long seed, boolean standardize, String model, String metrics, boolean overwrite) {
+      double regParam, long seed, boolean standardize, String model, String metrics, String checkpoint,
+      int checkpointInterval, boolean resume, boolean overwrite) {
 
     static Options parse(String[] args) {
       Map<String, String> o = JobArgs.parse(args,
           Set.of("train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
-              "max-iter", "step-size", "block-size", "reg-param", "seed", "standardize", "model", "metrics"),
-          Set.of("overwrite"));
+              "max-iter", "step-size", "block-size", "reg-param", "seed", "standardize", "model", "metrics",
+              "checkpoint", "checkpoint-interval"),
+          Set.of("overwrite", "resume"));
       String train = o.get("train");
       String test = o.get("test");
       String inputFormat = JobArgs.oneOf(o, "input-format", "parquet", DataIO.INPUT_FORMATS);
@@ -118,6 +124,10 @@ public final class Train {
         throw new JobArgs.UsageException("--step-size must be > 0 and --reg-param >= 0, but got "
             + stepSize + " and " + regParam);
       }
+      boolean resume = JobArgs.flag(o, "resume", false);
+      if (resume && o.get("checkpoint") == null) {
+        throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
+      }
       long seed;
       try {
         seed = Long.parseLong(o.getOrDefault("seed", "42").trim());
@@ -128,8 +138,8 @@ public final class Train {
           JobArgs.sizes(o, "layers", 2), JobArgs.finiteDouble(o, "alpha", LeakyRelu.DEFAULT_ALPHA),
           JobArgs.oneOf(o, "solver", "adam", List.of("adam", "l-bfgs")),
           JobArgs.integer(o, "max-iter", 20, 0), stepSize, JobArgs.integer(o, "block-size", 128, 1),
-          regParam, seed, JobArgs.flag(o, "standardize", true), model, metrics,
-          JobArgs.flag(o, "overwrite", false));
+          regParam, seed, JobArgs.flag(o, "standardize", true), model, metrics, o.get("checkpoint"),
+          JobArgs.integer(o, "checkpoint-interval", 5, 1), resume, JobArgs.flag(o, "overwrite", false));
     }
   }
 
@@ -173,6 +183,9 @@ public final class Train {
     }
     DataIO.checkOutput(spark, null, options.model(), options.overwrite());
     DataIO.checkOutput(spark, null, options.metrics(), options.overwrite());
+    if (options.checkpoint() != null) {
+      checkCheckpoint(spark, options);
+    }
 
     Dataset<Row>[] split = readSplit(spark, options);
     Dataset<Row> train = split[0].persist(StorageLevel.MEMORY_AND_DISK());
@@ -197,6 +210,9 @@ public final class Train {
           .setMaxIter(options.maxIter()).setStepSize(options.stepSize()).setBlockSize(options.blockSize())
           .setRegParam(options.regParam()).setSeed(options.seed())
           .setFeaturesCol(features).setLabelCol(options.label());
+      if (options.checkpoint() != null) {
+        mlp.setCheckpointDir(options.checkpoint()).setCheckpointInterval(options.checkpointInterval());
+      }
       stages.add(mlp);
 
       long trainRows = train.count();
@@ -229,6 +245,30 @@ public final class Train {
       return result;
     } finally {
       train.unpersist();
+    }
+  }
+
+  /**
+   * A checkpoint folder that holds an earlier run is continued with {@code --resume}, replaced
+   * with {@code --overwrite}, and otherwise refused.
+   */
+  private static void checkCheckpoint(SparkSession spark, Options options) throws IOException {
+    for (String input : options.train() == null ? List.<String>of() : inputs(options)) {
+      DataIO.checkOutput(spark, input, options.checkpoint(), true);
+    }
+    Path dir = new Path(options.checkpoint());
+    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    boolean used = fs.exists(dir) && fs.listStatus(dir).length > 0;
+    if (options.resume()) {
+      if (!used) {
+        LOG.info("No checkpoint in {} yet: starting from the beginning", options.checkpoint());
+      }
+    } else if (used && options.overwrite()) {
+      LOG.info("Deleting the checkpoints of an earlier run in {}", options.checkpoint());
+      fs.delete(dir, true);
+    } else if (used) {
+      throw new IOException("Checkpoint folder " + options.checkpoint() + " holds an earlier run; pass --resume"
+          + " to continue it, or --overwrite to start over");
     }
   }
 
@@ -340,6 +380,7 @@ public final class Train {
     params.put("regParam", options.regParam());
     params.put("seed", options.seed());
     params.put("standardize", options.standardize());
+    params.put("checkpoint", options.checkpoint());
     json.put("params", params);
     json.put("train", source(options.train()));
     json.put("test", options.test() == null ? "20% held out of " + source(options.train()) : options.test());

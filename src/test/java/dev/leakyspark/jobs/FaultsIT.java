@@ -86,6 +86,36 @@ class FaultsIT {
     }
   }
 
+  /** The driver dies mid-training; the same command with --resume finishes where a clean run ends. */
+  @Test
+  void trainResumesAfterTheDriverIsKilled() throws Exception {
+    String checkpoint = dir.resolve("checkpoints").toString();
+    List<String> args = list("--train", train, "--test", test, "--layers", "20,12,10", "--solver", "adam",
+        "--max-iter", "10", "--step-size", "0.01", "--standardize", "false", "--seed", "3",
+        "--checkpoint", checkpoint, "--checkpoint-interval", "2", "--model");
+    String clean = dir.resolve("uninterrupted/model").toString();
+    List<String> cleanArgs = withOutput(args, clean);
+    cleanArgs.removeAll(List.of("--checkpoint", checkpoint, "--checkpoint-interval", "2"));
+    assertEquals(0, Train.run(cleanArgs.toArray(new String[0])));
+
+    String model = dir.resolve("resumed/model").toString();
+    try (JobProcess run = job("train", withOutput(args, model))) {
+      assertTrue(run.waitFor("adam epoch 5/10", Duration.ofMinutes(5)), run.output());
+      run.kill();
+    }
+    assertTrue(!java.nio.file.Files.exists(Path.of(model)), "no model from the killed run");
+    List<String> again = withOutput(args, model);
+    again.add("--resume");
+    try (JobProcess run = job("train", again)) {
+      assertEquals(0, run.waitForExit(Duration.ofMinutes(5)), run.output());
+      assertTrue(run.output().contains("resuming from the checkpoint of iteration 4 in " + checkpoint), run.output());
+      assertTrue(run.output().contains("10 epochs"), run.output());
+    }
+    assertArrayEquals(weights(clean), weights(model), 0.0);
+    System.out.println("jobs/train killed after epoch 5 of 10, resumed from the checkpoint of epoch 4:"
+        + " 10 epochs in all, weights identical to an uninterrupted run");
+  }
+
   private static List<String> withOutput(List<String> args, String output) {
     List<String> all = list();
     all.addAll(args);

@@ -170,6 +170,25 @@ class TrainTest {
   }
 
   @Test
+  void anEarlierRunsCheckpointsAreResumedOrRefused(@TempDir Path out) throws Exception {
+    String checkpoint = out.resolve("ckpt").toString();
+    assertEquals(0, train(args(out.resolve("a"), "--checkpoint", checkpoint, "--checkpoint-interval", "2",
+        "--max-iter", "4")).status());
+    JobCall refused = train(args(out.resolve("b"), "--checkpoint", checkpoint, "--max-iter", "6"));
+    assertEquals(1, refused.status());
+    assertTrue(refused.err().contains("Checkpoint folder " + checkpoint
+        + " holds an earlier run; pass --resume to continue it, or --overwrite to start over"), refused.err());
+    JobCall resumed = train(args(out.resolve("b"), "--checkpoint", checkpoint, "--max-iter", "6", "--resume"));
+    assertEquals(0, resumed.status(), resumed.err());
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("b/metrics/metrics.json").toFile());
+    assertEquals(6, metrics.get("iterations").asInt());
+    assertEquals(6, metrics.get("objectiveHistory").size());
+    assertEquals(0, train(args(out.resolve("c"), "--checkpoint", checkpoint, "--max-iter", "1", "--overwrite")).status());
+    JsonNode fresh = new ObjectMapper().readTree(out.resolve("c/metrics/metrics.json").toFile());
+    assertEquals(1, fresh.get("iterations").asInt(), "--overwrite starts over");
+  }
+
+  @Test
   void badOptionsExitWithUsage() {
     for (String[] bad : List.of(
         new String[] {"--layers", "784"},
@@ -179,6 +198,8 @@ class TrainTest {
         new String[] {"--step-size", "0"},
         new String[] {"--standardize", "maybe"},
         new String[] {"--test", "t"},
+        new String[] {"--resume"},
+        new String[] {"--checkpoint", "c", "--checkpoint-interval", "0"},
         new String[] {"--trian", "t"})) {
       JobCall r = train(bad);
       assertEquals(2, r.status(), String.join(" ", bad));

@@ -41,6 +41,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
@@ -89,6 +90,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   private final LongParam seed;
   private final DoubleParam regParam;
   private final Param<Vector> initialWeights;
+  private final Param<String> checkpointDir;
+  private final IntParam checkpointInterval;
   private final Param<String> featuresCol;
   private final Param<String> labelCol;
   private final Param<String> predictionCol;
@@ -136,6 +139,14 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
         new Param<>(this, "initialWeights",
             "starting weights in the model's layout; empty means He initialisation from seed",
             finite);
+    checkpointDir =
+        new Param<>(this, "checkpointDir",
+            "folder for checkpoints of the weights and optimiser state, from which a later fit with the"
+                + " same layers, alpha and solver resumes; empty disables them",
+            (Function1<String, Object>) dir -> true);
+    checkpointInterval =
+        new IntParam(this, "checkpointInterval", "iterations (l-bfgs) or epochs (adam) between checkpoints (>= 1)",
+            ParamValidators.gtEq(1));
     featuresCol = columnParam(this, "featuresCol", "features column name");
     labelCol = columnParam(this, "labelCol", "label column name: class indices 0, 1, ...");
     predictionCol = columnParam(this, "predictionCol", "prediction column name");
@@ -151,6 +162,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     setDefault(seed, (long) getClass().getName().hashCode());
     setDefault(regParam, 0.0);
     setDefault(initialWeights, Vectors.dense(new double[0]));
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, 10);
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -188,6 +201,10 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public DoubleParam regParam() { return regParam; }
   /** Starting weights (default empty: He initialisation). */
   public Param<Vector> initialWeights() { return initialWeights; }
+  /** Checkpoint folder (default empty: no checkpoints). */
+  public Param<String> checkpointDir() { return checkpointDir; }
+  /** Iterations or epochs between checkpoints (default 10). */
+  public IntParam checkpointInterval() { return checkpointInterval; }
   public Param<String> featuresCol() { return featuresCol; }
   public Param<String> labelCol() { return labelCol; }
   public Param<String> predictionCol() { return predictionCol; }
@@ -204,6 +221,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public long getSeed() { return (Long) $(seed); }
   public double getRegParam() { return (Double) $(regParam); }
   public Vector getInitialWeights() { return $(initialWeights); }
+  public String getCheckpointDir() { return $(checkpointDir); }
+  public int getCheckpointInterval() { return (Integer) $(checkpointInterval); }
   public String getFeaturesCol() { return $(featuresCol); }
   public String getLabelCol() { return $(labelCol); }
   public String getPredictionCol() { return $(predictionCol); }
@@ -220,6 +239,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public LeakyMLPClassifier setSeed(long value) { return (LeakyMLPClassifier) set(seed, value); }
   public LeakyMLPClassifier setRegParam(double value) { return (LeakyMLPClassifier) set(regParam, value); }
   public LeakyMLPClassifier setInitialWeights(Vector value) { return (LeakyMLPClassifier) set(initialWeights, value); }
+  public LeakyMLPClassifier setCheckpointDir(String value) { return (LeakyMLPClassifier) set(checkpointDir, value); }
+  public LeakyMLPClassifier setCheckpointInterval(int value) { return (LeakyMLPClassifier) set(checkpointInterval, value); }
   public LeakyMLPClassifier setFeaturesCol(String value) { return (LeakyMLPClassifier) set(featuresCol, value); }
   public LeakyMLPClassifier setLabelCol(String value) { return (LeakyMLPClassifier) set(labelCol, value); }
   public LeakyMLPClassifier setPredictionCol(String value) { return (LeakyMLPClassifier) set(predictionCol, value); }
@@ -289,10 +310,14 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
       }
       LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, solver {}",
           uid, count, blocks.getNumPartitions(), rowsPerBlock, Arrays.toString(net.layers()), getSolver());
-      double[] start =
-          getInitialWeights().size() == 0 ? net.initialWeights(getSeed()) : getInitialWeights().toArray();
+      SparkSession spark = dataset.sparkSession();
+      TrainingCheckpoint resumed = resumable(spark, net);
+      double[] start = resumed != null ? resumed.weights()
+          : getInitialWeights().size() == 0 ? net.initialWeights(getSeed()) : getInitialWeights().toArray();
       Training result =
-          getSolver().equals(ADAM) ? trainAdam(net, blocks, count, start) : trainLbfgs(net, blocks, count, start);
+          getSolver().equals(ADAM)
+              ? trainAdam(spark, net, blocks, count, start, resumed)
+              : trainLbfgs(spark, net, blocks, count, start, resumed);
       LeakyMLPClassificationModel model =
           new LeakyMLPClassificationModel(uid, net.layers(), net.alpha(), result.weights);
       copyValues(model, ParamMap.empty());
@@ -303,6 +328,41 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   }
 
   private record Training(double[] weights, double[] history, int iterations) {}
+
+  /** The newest checkpoint to resume from, or null; refuses one from a different fit. */
+  private TrainingCheckpoint resumable(SparkSession spark, Network net) {
+    if (getCheckpointDir().isEmpty()) {
+      return null;
+    }
+    try {
+      TrainingCheckpoint latest = TrainingCheckpoint.latest(spark, getCheckpointDir());
+      if (latest != null) {
+        latest.checkMatches(getCheckpointDir(), getSolver(), net.layers(), net.alpha());
+        LOG.info("LeakyMLPClassifier {}: resuming from the checkpoint of iteration {} in {}", uid,
+            latest.iteration(), getCheckpointDir());
+      }
+      return latest;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a checkpoint when checkpoints are on and {@code iteration} is due. */
+  private void checkpoint(SparkSession spark, int iteration, double[] weights, Adam adam,
+      List<Double> history) {
+    if (getCheckpointDir().isEmpty() || iteration % getCheckpointInterval() != 0) {
+      return;
+    }
+    double[] none = new double[0];
+    try {
+      new TrainingCheckpoint(getSolver(), getLayers(), getAlpha(), iteration, weights.clone(),
+          adam == null ? none : adam.firstMoment().clone(), adam == null ? none : adam.secondMoment().clone(),
+          adam == null ? 0 : adam.steps(), unboxed(history))
+          .write(spark, getCheckpointDir());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write a checkpoint to " + getCheckpointDir(), e);
+    }
+  }
 
   /** Counts rows, surfacing the stacker's validation error instead of Spark's job failure. */
   private static long validatedCount(JavaRDD<Block> blocks) {
@@ -318,9 +378,15 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     }
   }
 
-  private Training trainLbfgs(Network net, JavaRDD<Block> blocks, long count, double[] start) {
+  /**
+   * L-BFGS from {@code start}. A resumed fit continues the iteration count and the loss history
+   * of its checkpoint, but starts a fresh L-BFGS memory there.
+   */
+  private Training trainLbfgs(SparkSession spark, Network net, JavaRDD<Block> blocks, long count, double[] start,
+      TrainingCheckpoint resumed) {
     double reg = getRegParam();
     int[] passes = {0};
+    double[] firstLoss = {Double.NaN};
     Lbfgs.Objective objective =
         (w, gradient) -> {
           passes[0]++;
@@ -330,16 +396,31 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
             gradient[i] = sum.gradient[i] * scale;
           }
           net.addWeightDecay(w, reg, gradient);
-          return sum.loss * scale + 0.5 * reg * net.squaredWeightNorm(w);
+          double loss = sum.loss * scale + 0.5 * reg * net.squaredWeightNorm(w);
+          if (passes[0] == 1) {
+            firstLoss[0] = loss;
+          }
+          return loss;
         };
+    int done = resumed == null ? 0 : resumed.iteration();
+    List<Double> history = resumed == null ? new ArrayList<>() : boxed(resumed.history());
     long began = System.nanoTime();
     Lbfgs.Result result =
-        new Lbfgs(LBFGS_MEMORY, getMaxIter(), getTol())
-            .minimize(objective, start, (iteration, loss, w) -> LOG.info(
-                "LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
-                iteration, getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
-                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9)));
-    return new Training(result.x(), result.lossHistory(), result.iterations());
+        new Lbfgs(LBFGS_MEMORY, Math.max(0, getMaxIter() - done), getTol())
+            .minimize(objective, start, (iteration, loss, w) -> {
+              LOG.info("LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
+                  done + iteration, getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
+                  String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+              if (history.isEmpty()) {
+                history.add(firstLoss[0]);
+              }
+              history.add(loss);
+              checkpoint(spark, done + iteration, w, null, history);
+            });
+    if (history.isEmpty()) {
+      history.add(result.lossHistory()[0]);
+    }
+    return new Training(result.x(), unboxed(history), done + result.iterations());
   }
 
   /** Summed loss and gradient over every block, added up in a fixed order so runs repeat exactly. */
@@ -389,15 +470,30 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     }
   }
 
-  private Training trainAdam(Network net, JavaRDD<Block> blocks, long count, double[] start) {
+  private static List<Double> boxed(double[] values) {
+    List<Double> list = new ArrayList<>();
+    for (double v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  private static double[] unboxed(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Adam from {@code start}, or from a checkpoint's weights, moments, step count and epoch. */
+  private Training trainAdam(SparkSession spark, Network net, JavaRDD<Block> blocks, long count, double[] start,
+      TrainingCheckpoint resumed) {
     double reg = getRegParam();
     double rate = getStepSize();
     long baseSeed = getSeed();
     int size = net.numWeights();
     double[] w = start.clone();
-    Adam state = new Adam(size, rate);
-    List<Double> history = new ArrayList<>();
-    int epoch = 0;
+    Adam state = resumed == null ? new Adam(size, rate)
+        : new Adam(rate, resumed.adamM(), resumed.adamV(), resumed.adamSteps());
+    List<Double> history = resumed == null ? new ArrayList<>() : boxed(resumed.history());
+    int epoch = resumed == null ? 0 : resumed.iteration();
     long began = System.nanoTime();
     while (epoch < getMaxIter()) {
       epoch++;
@@ -460,13 +556,14 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
       LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, getMaxIter(),
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+      checkpoint(spark, epoch, w, state, history);
       int n = history.size();
       if (n >= 2 && Math.abs(history.get(n - 2) - objective)
           <= getTol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {
         break;
       }
     }
-    return new Training(w, history.stream().mapToDouble(Double::doubleValue).toArray(), epoch);
+    return new Training(w, unboxed(history), epoch);
   }
 
   /** One partition's result of an Adam epoch. */

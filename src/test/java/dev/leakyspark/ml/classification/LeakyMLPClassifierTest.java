@@ -138,6 +138,44 @@ class LeakyMLPClassifierTest {
   }
 
   @Test
+  void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) throws Exception {
+    String checkpoints = dir.resolve("checkpoints").toString();
+    LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0);
+    LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(7).fit(blobs);
+    adam.setCheckpointDir(checkpoints).setCheckpointInterval(2);
+    adam.setMaxIter(5).fit(blobs); // "killed" after epoch 5: checkpoints of epochs 2 and 4
+    try (var listing = Files.list(dir.resolve("checkpoints"))) {
+      assertEquals(List.of("iteration-00000002", "iteration-00000004"),
+          listing.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    LeakyMLPClassificationModel resumed = adam.setMaxIter(7).fit(blobs);
+    assertEquals(7, resumed.summary().totalIterations());
+    assertArrayEquals(straight.summary().objectiveHistory(), resumed.summary().objectiveHistory(), 0.0);
+    assertArrayEquals(straight.weights().toArray(), resumed.weights().toArray(), 0.0,
+        "epoch shuffles are seeded by epoch, so the resumed fit repeats the uninterrupted one exactly");
+  }
+
+  @Test
+  void lbfgsResumesWithTheSameIterationCountAndRefusesAnotherFitsCheckpoint(@TempDir Path dir) {
+    String checkpoints = dir.resolve("checkpoints").toString();
+    LeakyMLPClassifier lbfgs = mlp().setTol(0).setCheckpointDir(checkpoints).setCheckpointInterval(3);
+    double[] first = lbfgs.setMaxIter(4).fit(blobs).summary().objectiveHistory();
+    LeakyMLPClassificationModel resumed = lbfgs.setMaxIter(8).fit(blobs);
+    assertEquals(8, resumed.summary().totalIterations());
+    double[] history = resumed.summary().objectiveHistory();
+    assertEquals(9, history.length);
+    assertArrayEquals(java.util.Arrays.copyOf(first, 4), java.util.Arrays.copyOf(history, 4), 0.0,
+        "the history up to the checkpoint of iteration 3 is kept");
+    assertTrue(history[8] < history[3], java.util.Arrays.toString(history));
+
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> mlp().setLayers(new int[] {4, 5, 3}).setCheckpointDir(checkpoints).fit(blobs));
+    assertTrue(other.getMessage().contains("The checkpoint in " + checkpoints + " was written by a fit with solver"
+        + " l-bfgs, layers [4, 8, 3] and alpha 0.01, but this fit has l-bfgs, [4, 5, 3] and 0.01"), other.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> mlp().setCheckpointInterval(0));
+  }
+
+  @Test
   void badTrainingDataIsRefusedBeforeTraining() {
     assertFitError(rows(RowFactory.create(2.5, Vectors.dense(1, 2, 3, 4))),
         "column label holds 2.5 but labels must be integers in [0, 3) for an output layer of 3");
@@ -154,6 +192,37 @@ class LeakyMLPClassifierTest {
     assertFitError(blobs.limit(0), "the training data is empty");
     assertFitError(blobs.withColumnRenamed("features", "x"), "Input column features does not exist. Available: label, x");
     assertFitError(blobs.withColumn("features", blobs.col("label")), "Column features must be of type vector but got double");
+  }
+
+  @Test
+  void aSingleClassAndASingleRowTrain() {
+    Dataset<Row> zeros = blobs.where("label = 0");
+    LeakyMLPClassificationModel single = mlp().setMaxIter(10).fit(zeros);
+    assertEquals(1.0, new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(single.transform(zeros)), 0.0,
+        "a single class is learnt; the other outputs stay possible, as layers says");
+    assertEquals(3, single.numClasses());
+    Dataset<Row> one = blobs.limit(1);
+    LeakyMLPClassificationModel fromOne = mlp().setMaxIter(5).fit(one);
+    assertEquals(one.first().getDouble(0), fromOne.predict(one.first().getAs("features")), 0.0);
+    double[] history = fromOne.summary().objectiveHistory();
+    assertTrue(history[history.length - 1] < history[0], java.util.Arrays.toString(history));
+  }
+
+  @Test
+  void paramsAtTheirBoundsAreAccepted() {
+    LeakyMLPClassificationModel untrained = mlp().setMaxIter(0).fit(blobs);
+    assertEquals(0, untrained.summary().totalIterations());
+    assertArrayEquals(new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).setSeed(7).setMaxIter(0).fit(blobs)
+        .weights().toArray(), untrained.weights().toArray(), 0.0, "maxIter 0 keeps the He initialisation");
+    LeakyMLPClassificationModel tiny = mlp().setLayers(new int[] {4, 1, 3}).setBlockSize(1).setTol(0).setRegParam(0)
+        .setAlpha(0).setMaxIter(3).fit(blobs);
+    assertEquals(3, tiny.summary().totalIterations());
+    for (double alpha : new double[] {-1.5, 0.0, 1.0, 3.0}) {
+      LeakyMLPClassificationModel model = mlp().setAlpha(alpha).setMaxIter(20).fit(blobs);
+      assertTrue(java.util.Arrays.stream(model.weights().toArray()).allMatch(Double::isFinite), "alpha " + alpha);
+    }
+    LeakyMLPClassificationModel adam = mlp().setSolver("adam").setStepSize(Double.MIN_VALUE).setMaxIter(1).setBlockSize(1000).fit(blobs);
+    assertEquals(1, adam.summary().totalIterations());
   }
 
   static Dataset<Row> rows(Row... rows) {
