@@ -151,7 +151,7 @@ public final class Train {
   }
 
   /** Runs the job on the active (or a new) session; returns the exit status. */
-  static int run(String[] args) {
+  public static int run(String[] args) {
     if (Arrays.asList(args).contains("--help")) {
       System.out.println(USAGE);
       return 0;

@@ -77,6 +77,8 @@ class IdxTest {
     Path truncated = write(dir.resolve("short"), idx(2051, new int[] {3, 2, 2}, new byte[5]), false);
     assertError(() -> Idx.readImages(truncated),
         "is truncated: its header promises 3 images of 2x2 (12 bytes) but only 5 bytes follow");
+    assertError(() -> Idx.load(spark, truncated.toString(), good[1].toString()),
+        "is truncated: its header promises 3 images of 2x2 (12 bytes) but only 5 bytes follow");
     Path header = write(dir.resolve("header"), new byte[] {0, 0, 8, 3, 0}, true);
     assertError(() -> Idx.readImages(header), "is truncated inside its 16-byte header");
     Path extra = write(dir.resolve("extra"), idx(2049, new int[] {1}, new byte[] {1, 2}), false);

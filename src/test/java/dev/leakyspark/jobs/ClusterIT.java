@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jobs/preprocess and jobs/train submitted to a real standalone cluster (a master and two
- * one-core workers, each its own JVM), compared with local-mode runs of the same job code; then
- * the same jobs with one worker killed mid-job.
+ * jobs/preprocess, jobs/train and jobs/predict submitted to a real standalone cluster (a master
+ * and two one-core workers, each its own JVM), compared with local-mode runs of the same job
+ * code; then preprocess and train with one worker killed mid-job.
  */
 @ExtendWith(SharedSpark.class)
 class ClusterIT {
@@ -97,7 +97,7 @@ class ClusterIT {
   }
 
   @Test
-  void trainOnTheClusterMatchesALocalRun() throws Exception {
+  void trainAndPredictOnTheClusterMatchLocalRuns() throws Exception {
     String model = dir.resolve("cluster/model").toString();
     try (JobProcess run = onCluster("train", trainArgs(model))) {
       assertEquals(0, run.waitForExit(LIMIT), run.output());
@@ -108,6 +108,15 @@ class ClusterIT {
             .replaceAll("(?s)\"trainSeconds\".*", ""),
         Files.readString(Path.of(model).resolveSibling("metrics/metrics.json")).replaceAll("(?s)\"trainSeconds\".*", ""),
         "the same accuracy, F1 and confusion matrix");
+
+    String scored = dir.resolve("cluster-scored").toString();
+    try (JobProcess run = onCluster("predict", list("--model", model, "--input", test, "--output", scored))) {
+      assertEquals(0, run.waitForExit(LIMIT), run.output());
+      assertTrue(run.output().contains("predict: wrote 4000 rows to " + scored), run.output());
+    }
+    String localScored = dir.resolve("local-scored").toString();
+    assertEquals(0, Predict.run(new String[] {"--model", localModel, "--input", test, "--output", localScored}));
+    assertEquals(fingerprint(spark, localScored), fingerprint(spark, scored), "the same predictions and probabilities");
   }
 
   /**

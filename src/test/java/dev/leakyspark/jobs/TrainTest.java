@@ -148,6 +148,10 @@ class TrainTest {
     assertEquals(1, column.status());
     assertTrue(column.err().contains("Column nope does not exist in the --train data. Available: id, label, features"), column.err());
 
+    JobCall type = train(args(out, "--label", "features"));
+    assertEquals(1, type.status());
+    assertTrue(type.err().contains("Column features of the --train data must be numeric but got vector"), type.err());
+
     JobCall size = train(args(out, "--layers", "8,4,10"));
     assertEquals(1, size.status());
     assertTrue(size.err().contains("column scaled_features has a vector of size 30 but layers[0] is 8"), size.err());
