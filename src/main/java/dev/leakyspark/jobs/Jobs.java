@@ -48,16 +48,21 @@ final class Jobs {
 
   /**
    * The message that names the problem: that of the outermost argument, state or I/O error in the
-   * cause chain (a task's error arrives wrapped in Spark's job failure), else {@code e}'s own.
+   * cause chain (a task's error arrives wrapped in Spark's job failure), else that of the
+   * innermost cause with a message.
    */
   static String rootMessage(Throwable e) {
+    String innermost = e.getMessage();
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if ((cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
           || cause instanceof java.io.IOException) && cause.getMessage() != null) {
         return cause.getMessage();
       }
+      if (cause.getMessage() != null) {
+        innermost = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+      }
     }
-    return e.getMessage();
+    return innermost;
   }
 
   /** A column name quoted for {@code Dataset.col}, so dots and backticks in it are literal. */

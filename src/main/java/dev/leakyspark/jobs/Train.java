@@ -307,7 +307,8 @@ public final class Train {
       boolean ok = type instanceof NumericType || (type instanceof VectorUDT && !name.equals(options.label()));
       if (!ok) {
         throw new IllegalArgumentException("Column " + name + " of the " + which + " data must be "
-            + (name.equals(options.label()) ? "numeric" : "numeric or vector") + " but got " + type.catalogString());
+            + (name.equals(options.label()) ? "numeric" : "numeric or vector") + " but got "
+            + (type instanceof VectorUDT ? "vector" : type.catalogString()));
       }
     }
   }

@@ -97,10 +97,17 @@ class PredictTest {
 
     String wide = dir.resolve("wide").toString();
     Jobs.generated(spark, 10, 20).write().parquet(wide);
-    JobCall size = predict("--model", model, "--input", wide, "--output", out);
+    String mlp = dir.resolve("mlp").toString();
+    new LeakyMLPClassifier().setLayers(new int[] {12, 8, 10}).setMaxIter(2).fit(spark.read().parquet(input))
+        .write().save(mlp);
+    JobCall size = predict("--model", mlp, "--input", wide, "--output", out);
     assertEquals(1, size.status());
-    assertTrue(size.err().contains("cannot score " + wide
-        + ": LeakyMLPClassificationModel: column scaled has a vector of size 20 but the model takes 12 features"), size.err());
+    assertTrue(size.err().contains("Model " + mlp + " cannot score " + wide
+        + ": LeakyMLPClassificationModel: column features has a vector of size 20 but the model takes 12 features"), size.err());
+    JobCall scaler = predict("--model", model, "--input", wide, "--output", out);
+    assertEquals(1, scaler.status());
+    assertTrue(scaler.err().contains("Model " + model + " cannot score " + wide + ": "), scaler.err());
+    assertFalse(scaler.err().contains("Job aborted"), "the cause, not Spark's wrapper: " + scaler.err());
     assertFalse(Files.exists(Path.of(out)), "no output after any failure");
 
     JobCall intoModel = predict("--model", model, "--input", input, "--output", model + "/out");
