@@ -39,6 +39,7 @@ leaky_install_fashion_mnist() {
 }
 
 # leaky_submit MAIN_CLASS [--master M] [--deploy-mode D] [--conf k=v]... [--driver-memory X] [app options]
+# (an app's --conf FILE, without '=', stays with the app options)
 leaky_submit() {
   local main="$1"
   shift
@@ -46,7 +47,9 @@ leaky_submit() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --master) master="$2"; shift 2 ;;
-      --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--packages)
+      # --conf k=v is Spark's; --conf FILE is the job's own properties file.
+      --conf) if [[ "$2" == *=* ]]; then submit+=("$1" "$2"); else app+=("$1" "$2"); fi; shift 2 ;;
+      --deploy-mode|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--packages)
         submit+=("$1" "$2"); shift 2 ;;
       --jars) jars="${jars:+$jars,}$2"; shift 2 ;;
       --driver-memory) driver_memory="$2"; shift 2 ;;

@@ -1,6 +1,7 @@
 package dev.leakyspark.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.leakyspark.jobs.JobArgs;
 import java.util.Locale;
 import java.util.Random;
 
@@ -20,6 +21,7 @@ public final class BlasBenchmark {
   private BlasBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    JobArgs.parse(args, java.util.Set.of(), java.util.Set.of()); // no options, but --conf and typos are checked
     int m = 256;
     int k = 784;
     int n = 128;

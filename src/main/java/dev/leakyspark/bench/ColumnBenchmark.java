@@ -28,6 +28,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import dev.leakyspark.jobs.JobArgs;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -50,18 +53,10 @@ public final class ColumnBenchmark {
   private ColumnBenchmark() {}
 
   public static void main(String[] args) {
-    int rows = 200_000;
-    int dims = 256;
-    int reps = 5;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--rows" -> rows = Integer.parseInt(args[i + 1]);
-        case "--dims" -> dims = Integer.parseInt(args[i + 1]);
-        case "--reps" -> reps = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException(
-            "unknown option " + args[i] + "; usage: [--rows N] [--dims D] [--reps R]");
-      }
-    }
+    Map<String, String> o = JobArgs.parse(args, Set.of("rows", "dims", "reps"), Set.of());
+    int rows = JobArgs.integer(o, "rows", 200_000, 1);
+    int dims = JobArgs.integer(o, "dims", 256, 1);
+    int reps = JobArgs.integer(o, "reps", 5, 1);
     System.out.println(kernelTable((long) rows * dims, reps));
     SparkSession spark = SparkSession.builder().appName("leaky-spark column benchmark").getOrCreate();
     try {

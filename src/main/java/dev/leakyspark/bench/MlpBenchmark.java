@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import dev.leakyspark.jobs.JobArgs;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -39,24 +42,18 @@ public final class MlpBenchmark {
   private MlpBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    int[] layers = {784, 128, 10};
-    int iters = 100;
-    int epochs = 20;
-    double alpha = 0.01;
-    boolean standardize = true;
-    String data = Idx.FASHION_MNIST_DIR;
-    List<String> runs = List.of("spark", "l-bfgs", "adam");
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--layers" -> layers = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
-        case "--iters" -> iters = Integer.parseInt(args[i + 1]);
-        case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
-        case "--data" -> data = args[i + 1];
-        case "--alpha" -> alpha = Double.parseDouble(args[i + 1]);
-        case "--standardize" -> standardize = Boolean.parseBoolean(args[i + 1]);
-        case "--runs" -> runs = List.of(args[i + 1].split(","));
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; usage: [--layers 784,128,10] [--iters 100] [--epochs 20] [--alpha 0.01] [--standardize true] [--data DIR] [--runs spark,l-bfgs,adam]");
+    Map<String, String> o = JobArgs.parse(args,
+        Set.of("layers", "iters", "epochs", "alpha", "standardize", "data", "runs"), Set.of());
+    int[] layers = o.containsKey("layers") ? JobArgs.sizes(o, "layers", 2) : new int[] {784, 128, 10};
+    int iters = JobArgs.integer(o, "iters", 100, 0);
+    int epochs = JobArgs.integer(o, "epochs", 20, 1);
+    double alpha = JobArgs.finiteDouble(o, "alpha", 0.01);
+    boolean standardize = JobArgs.flag(o, "standardize", true);
+    String data = o.getOrDefault("data", Idx.FASHION_MNIST_DIR);
+    List<String> runs = List.of(o.getOrDefault("runs", "spark,l-bfgs,adam").split(","));
+    for (String run : runs) {
+      if (!List.of("spark", "l-bfgs", "adam").contains(run)) {
+        throw new JobArgs.UsageException("--runs takes spark, l-bfgs and adam but got " + run);
       }
     }
     SparkSession spark = SparkSession.builder().appName("leaky-spark MLP benchmark").getOrCreate();

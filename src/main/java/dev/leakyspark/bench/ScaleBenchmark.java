@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import dev.leakyspark.jobs.JobArgs;
 import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,18 +41,11 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long[] sizes = {200_000, 600_000, 2_000_000};
-    int dims = 256;
-    String dir = System.getProperty("java.io.tmpdir") + "/leaky-spark/scale";
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToLong(Long::parseLong).toArray();
-        case "--dims" -> dims = Integer.parseInt(args[i + 1]);
-        case "--dir" -> dir = args[i + 1];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --sizes N,N,... --dims D --dir PATH");
-      }
-    }
+    Map<String, String> o = JobArgs.parse(args, Set.of("sizes", "dims", "dir"), Set.of());
+    long[] sizes = Arrays.stream(JobArgs.sizes(Map.of("sizes", o.getOrDefault("sizes", "200000,600000,2000000")),
+        "sizes", 1)).asLongStream().toArray();
+    int dims = JobArgs.integer(o, "dims", 256, 1);
+    String dir = o.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/leaky-spark/scale");
     SparkSession spark = SparkSession.builder().appName("leaky-spark scale benchmark").getOrCreate();
     long heap = Runtime.getRuntime().maxMemory();
     System.out.printf(Locale.ROOT, "JVM max heap %d MB, %d cores, %d features per row%n",

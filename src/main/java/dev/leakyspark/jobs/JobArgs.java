@@ -10,27 +10,28 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Command-line options of a job: {@code --name value} pairs and {@code --flag}s, over the
- * properties file given by {@code --conf FILE} (keys without the dashes). Flags win over the file.
+ * Command-line options of a job or benchmark: {@code --name value} pairs and {@code --flag}s, over
+ * the properties file given by {@code --conf FILE} (keys without the dashes). Flags win over the
+ * file. Unknown options and keys are refused with a {@link UsageException}.
  *
  * <pre>{@code
  * Map<String, String> options = JobArgs.parse(args, Set.of("input", "output", "alpha"), Set.of("overwrite"));
  * }</pre>
  */
-final class JobArgs {
+public final class JobArgs {
 
   private JobArgs() {}
 
   /** Thrown for options that cannot be used; the job prints the message and its usage. */
-  static final class UsageException extends IllegalArgumentException {
+  public static final class UsageException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
       super(message);
     }
   }
 
-  static Map<String, String> parse(String[] args, Set<String> valued, Set<String> flags) {
+  public static Map<String, String> parse(String[] args, Set<String> valued, Set<String> flags) {
     Map<String, String> fromArgs = new LinkedHashMap<>();
     String confFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -73,7 +74,7 @@ final class JobArgs {
     return options;
   }
 
-  static double finiteDouble(Map<String, String> options, String name, double fallback) {
+  public static double finiteDouble(Map<String, String> options, String name, double fallback) {
     String text = options.get(name);
     if (text == null) {
       return fallback;
@@ -89,7 +90,7 @@ final class JobArgs {
     throw new UsageException("--" + name + " needs a finite number but got '" + text + "'");
   }
 
-  static boolean flag(Map<String, String> options, String name, boolean fallback) {
+  public static boolean flag(Map<String, String> options, String name, boolean fallback) {
     String value = options.getOrDefault(name, Boolean.toString(fallback));
     if (!value.equals("true") && !value.equals("false")) {
       throw new UsageException(name + " must be true or false but got '" + value + "'");
@@ -97,7 +98,7 @@ final class JobArgs {
     return Boolean.parseBoolean(value);
   }
 
-  static int integer(Map<String, String> options, String name, int fallback, int min) {
+  public static int integer(Map<String, String> options, String name, int fallback, int min) {
     String text = options.get(name);
     if (text == null) {
       return fallback;
@@ -114,7 +115,7 @@ final class JobArgs {
   }
 
   /** A comma-separated list of integers >= 1, such as {@code 784,256,10}; empty when absent. */
-  static int[] sizes(Map<String, String> options, String name, int minCount) {
+  public static int[] sizes(Map<String, String> options, String name, int minCount) {
     String text = options.get(name);
     if (text == null) {
       return new int[0];
@@ -131,7 +132,7 @@ final class JobArgs {
         + " comma-separated integers >= 1, such as 784,256,128,10, but got '" + text + "'");
   }
 
-  static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {
+  public static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {
     String value = options.getOrDefault(name, fallback);
     if (!allowed.contains(value)) {
       throw new UsageException("--" + name + " must be one of " + allowed + " but got " + value);

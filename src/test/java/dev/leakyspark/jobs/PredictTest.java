@@ -95,6 +95,15 @@ class PredictTest {
     JobCall gone = predict("--model", dir.resolve("unknown").toString(), "--input", input, "--output", out);
     assertTrue(gone.err().contains("Cannot load model " + dir.resolve("unknown") + " (class 'com.example.Gone')"), gone.err());
 
+    Path noData = dir.resolve("no-data");
+    org.apache.commons.io.FileUtils.copyDirectory(Path.of(model).toFile(), noData.toFile());
+    org.apache.commons.io.FileUtils.deleteDirectory(noData.resolve("stages").toFile().listFiles((d, n) -> n.startsWith("1_"))[0]
+        .toPath().resolve("data").toFile());
+    JobCall lost = predict("--model", noData.toString(), "--input", input, "--output", out);
+    assertEquals(1, lost.status());
+    assertTrue(lost.err().contains("Cannot load model " + noData), lost.err());
+    assertTrue(lost.err().contains("data"), lost.err());
+
     String wide = dir.resolve("wide").toString();
     Jobs.generated(spark, 10, 20).write().parquet(wide);
     String mlp = dir.resolve("mlp").toString();
