@@ -225,8 +225,11 @@ public final class LeakyReluExpression {
   /** Call target for {@code array<double>}; a null element stays null. */
   public static ArrayData invokeDoubles(ArrayData x, double alpha) {
     if (x instanceof UnsafeArrayData) {
-      UnsafeArrayData out = ((UnsafeArrayData) x).copy(); // keeps the null bits
-      applyInPlace(out, alpha);
+      UnsafeArrayData in = (UnsafeArrayData) x;
+      double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
+      UnsafeArrayData out = new UnsafeArrayData();
+      out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes()); // keeps the null bits
+      applyInPlace(buffer, out, alpha);
       return out;
     }
     return LeakyReluArray.ofDoubles(x, alpha);
@@ -245,8 +248,11 @@ public final class LeakyReluExpression {
   public static InternalRow invokeVector(Object vector, double alpha) {
     if (vector instanceof UnsafeRow) {
       // Cached and shuffled data: one copy of the whole vector, then the values change in place.
-      UnsafeRow out = ((UnsafeRow) vector).copy();
-      applyInPlace((UnsafeArrayData) out.getArray(3), alpha);
+      UnsafeRow in = (UnsafeRow) vector;
+      double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
+      UnsafeRow out = new UnsafeRow(4);
+      out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes());
+      applyInPlace(buffer, out.getArray(3), alpha);
       return out;
     }
     InternalRow row = (InternalRow) vector;
@@ -260,23 +266,22 @@ public final class LeakyReluExpression {
         });
   }
 
-  private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[256]);
-
   /**
-   * Applies the kernel to the doubles of an unsafe array in its own memory, through a per-thread
-   * scratch array so that the kernel's vectorised loop does the work.
+   * A copy of unsafe bytes in a {@code double[]}, so that the kernel's vectorised array loop can
+   * then work on the values where they lie. Unsafe rows and arrays are 8-byte aligned.
    */
-  private static void applyInPlace(UnsafeArrayData array, double alpha) {
-    int n = array.numElements();
-    double[] scratch = SCRATCH.get();
-    if (scratch.length < n) {
-      scratch = new double[Math.max(n, 2 * scratch.length)];
-      SCRATCH.set(scratch);
-    }
-    Object base = array.getBaseObject();
-    long values = array.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
-    Platform.copyMemory(base, values, scratch, Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
-    LeakyRelu.apply(scratch, scratch, 0, n, alpha);
-    Platform.copyMemory(scratch, Platform.DOUBLE_ARRAY_OFFSET, base, values, 8L * n);
+  private static double[] copyToDoubles(Object base, long offset, int bytes) {
+    double[] buffer = new double[(bytes + 7) / 8];
+    Platform.copyMemory(base, offset, buffer, Platform.DOUBLE_ARRAY_OFFSET, bytes);
+    return buffer;
+  }
+
+  /** Applies the kernel to the doubles of {@code array}, an unsafe array inside {@code buffer}. */
+  private static void applyInPlace(double[] buffer, ArrayData array, double alpha) {
+    UnsafeArrayData values = (UnsafeArrayData) array;
+    int n = values.numElements();
+    long first = values.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+    int from = (int) ((first - Platform.DOUBLE_ARRAY_OFFSET) / 8);
+    LeakyRelu.apply(buffer, buffer, from, from + n, alpha);
   }
 }
