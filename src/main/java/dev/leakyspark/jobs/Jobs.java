@@ -25,6 +25,31 @@ final class Jobs {
     void run(SparkSession spark) throws Exception;
   }
 
+  interface JobBody<O> {
+    void run(SparkSession spark, O options) throws Exception;
+  }
+
+  /**
+   * A job's entry point: prints {@code usage} for {@code --help} (0), or the problem and the usage
+   * for bad options (2), else runs {@code body} with the parsed options through
+   * {@link #withSession} (0, or 1 after printing the error).
+   */
+  static <O> int run(String job, String usage, String[] args, java.util.function.Function<String[], O> parse,
+      JobBody<O> body) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.println(usage);
+      return 0;
+    }
+    O options;
+    try {
+      options = parse.apply(args);
+    } catch (JobArgs.UsageException e) {
+      System.err.println(job + ": " + e.getMessage() + "\n\n" + usage);
+      return 2;
+    }
+    return withSession("leaky-spark " + job, spark -> body.run(spark, options));
+  }
+
   /**
    * Runs {@code body} on the active session, or on a new one that it stops afterwards (the
    * master comes from spark-submit, never from code). Returns 0, or 1 after printing the error.

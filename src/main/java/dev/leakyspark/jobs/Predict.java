@@ -69,18 +69,7 @@ public final class Predict {
 
   /** Runs the job on the active (or a new) session; returns the exit status. */
   public static int run(String[] args) {
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.println(USAGE);
-      return 0;
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (JobArgs.UsageException e) {
-      System.err.println("predict: " + e.getMessage() + "\n\n" + USAGE);
-      return 2;
-    }
-    return Jobs.withSession("leaky-spark predict", spark -> {
+    return Jobs.run("predict", USAGE, args, Options::parse, (spark, options) -> {
       long rows = run(spark, options);
       System.out.printf("predict: wrote %d rows to %s (%s)%n", rows, options.output(), options.outputFormat());
     });

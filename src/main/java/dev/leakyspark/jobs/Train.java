@@ -152,18 +152,7 @@ public final class Train {
 
   /** Runs the job on the active (or a new) session; returns the exit status. */
   public static int run(String[] args) {
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.println(USAGE);
-      return 0;
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (JobArgs.UsageException e) {
-      System.err.println("train: " + e.getMessage() + "\n\n" + USAGE);
-      return 2;
-    }
-    return Jobs.withSession("leaky-spark train", spark -> {
+    return Jobs.run("train", USAGE, args, Options::parse, (spark, options) -> {
       Result r = run(spark, options);
       Evaluation e = r.evaluation();
       System.out.printf(Locale.ROOT,
