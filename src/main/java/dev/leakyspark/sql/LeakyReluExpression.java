@@ -227,9 +227,9 @@ public final class LeakyReluExpression {
     if (x instanceof UnsafeArrayData) {
       UnsafeArrayData in = (UnsafeArrayData) x;
       double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
+      applyInPlace(buffer, 0, alpha);
       UnsafeArrayData out = new UnsafeArrayData();
       out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes()); // keeps the null bits
-      applyInPlace(buffer, out, alpha);
       return out;
     }
     return LeakyReluArray.ofDoubles(x, alpha);
@@ -250,9 +250,9 @@ public final class LeakyReluExpression {
       // Cached and shuffled data: one copy of the whole vector, then the values change in place.
       UnsafeRow in = (UnsafeRow) vector;
       double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
+      applyInPlace(buffer, (int) (in.getLong(3) >>> 32), alpha); // field 3 (values): offset << 32 | size
       UnsafeRow out = new UnsafeRow(4);
       out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes());
-      applyInPlace(buffer, out.getArray(3), alpha);
       return out;
     }
     InternalRow row = (InternalRow) vector;
@@ -276,12 +276,13 @@ public final class LeakyReluExpression {
     return buffer;
   }
 
-  /** Applies the kernel to the doubles of {@code array}, an unsafe array inside {@code buffer}. */
-  private static void applyInPlace(double[] buffer, ArrayData array, double alpha) {
-    UnsafeArrayData values = (UnsafeArrayData) array;
-    int n = values.numElements();
-    long first = values.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
-    int from = (int) ((first - Platform.DOUBLE_ARRAY_OFFSET) / 8);
+  /**
+   * Applies the kernel to the doubles of the unsafe array that starts {@code at} bytes into
+   * {@code buffer}: its element count, its null bits, then the values.
+   */
+  private static void applyInPlace(double[] buffer, int at, double alpha) {
+    int n = (int) Double.doubleToRawLongBits(buffer[at / 8]);
+    int from = (at + UnsafeArrayData.calculateHeaderPortionInBytes(n)) / 8;
     LeakyRelu.apply(buffer, buffer, from, from + n, alpha);
   }
 }
