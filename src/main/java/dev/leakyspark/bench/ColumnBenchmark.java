@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import dev.leakyspark.jobs.JobArgs;
@@ -153,23 +154,10 @@ public final class ColumnBenchmark {
     LeakyReLU stage = new LeakyReLU().setInputCol("x").setOutputCol("y");
 
     List<Object[]> cases = new ArrayList<>();
-    Map<String, Supplier<Dataset<Row>>> densePaths = new LinkedHashMap<>();
-    densePaths.put("identity select", () -> dense.select(col("x")));
-    densePaths.put(COPY, () -> dense.select(copy(col("x"))));
-    densePaths.put("leaky_relu function", () -> dense.select(leakyRelu(col("x"))));
-    densePaths.put("LeakyReLU transformer", () -> stage.transform(dense).select("y"));
-    densePaths.put("ElementwiseProduct", () -> product.transform(dense).select("y"));
-    densePaths.put("boxed Vector UDF, ternary", () -> dense.select(functions.udf(boxedVector, new VectorUDT()).apply(col("x"))));
-    cases.add(new Object[] {"dense vector", densePaths});
-
-    Map<String, Supplier<Dataset<Row>>> sparsePaths = new LinkedHashMap<>();
-    sparsePaths.put("identity select", () -> sparse.select(col("x")));
-    sparsePaths.put(COPY, () -> sparse.select(copy(col("x"))));
-    sparsePaths.put("leaky_relu function", () -> sparse.select(leakyRelu(col("x"))));
-    sparsePaths.put("LeakyReLU transformer", () -> stage.transform(sparse).select("y"));
-    sparsePaths.put("ElementwiseProduct", () -> product.transform(sparse).select("y"));
-    sparsePaths.put("boxed Vector UDF, ternary (densifies)", () -> sparse.select(functions.udf(boxedVector, new VectorUDT()).apply(col("x"))));
-    cases.add(new Object[] {"sparse vector, 10% non-zero", sparsePaths});
+    UserDefinedFunction boxedVectorUdf = functions.udf(boxedVector, new VectorUDT());
+    cases.add(new Object[] {"dense vector", vectorPaths(dense, stage, product, boxedVectorUdf, "")});
+    cases.add(new Object[] {"sparse vector, 10% non-zero",
+        vectorPaths(sparse, stage, product, boxedVectorUdf, " (densifies)")});
 
     Map<String, Supplier<Dataset<Row>>> arrayPaths = new LinkedHashMap<>();
     arrayPaths.put("identity select", () -> arrays.select(col("x")));
@@ -222,6 +210,19 @@ public final class ColumnBenchmark {
       df.unpersist();
     }
     return table.toString();
+  }
+
+  /** The paths compared on a vector column {@code x}. */
+  private static Map<String, Supplier<Dataset<Row>>> vectorPaths(Dataset<Row> data, LeakyReLU stage,
+      ElementwiseProduct product, UserDefinedFunction boxed, String boxedNote) {
+    Map<String, Supplier<Dataset<Row>>> paths = new LinkedHashMap<>();
+    paths.put("identity select", () -> data.select(col("x")));
+    paths.put(COPY, () -> data.select(copy(col("x"))));
+    paths.put("leaky_relu function", () -> data.select(leakyRelu(col("x"))));
+    paths.put("LeakyReLU transformer", () -> stage.transform(data).select("y"));
+    paths.put("ElementwiseProduct", () -> product.transform(data).select("y"));
+    paths.put("boxed Vector UDF, ternary" + boxedNote, () -> data.select(boxed.apply(col("x"))));
+    return paths;
   }
 
   private static Vector randomVector(long seed, int dims, double density) {

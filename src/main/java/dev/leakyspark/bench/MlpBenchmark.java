@@ -1,6 +1,7 @@
 package dev.leakyspark.bench;
 
 import dev.leakyspark.data.Idx;
+import dev.leakyspark.jobs.JobArgs;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import dev.ludovic.netlib.blas.BLAS;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.leakyspark.jobs.JobArgs;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;

@@ -1,28 +1,20 @@
 package dev.leakyspark.bench;
 
-import static org.apache.spark.sql.functions.col;
-
+import dev.leakyspark.jobs.JobArgs;
+import dev.leakyspark.jobs.Jobs;
 import dev.leakyspark.jobs.Preprocess;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.leakyspark.jobs.JobArgs;
-import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
 
 /**
  * Time and memory against data size: {@code jobs/preprocess} and one Adam epoch of
@@ -42,8 +34,7 @@ public final class ScaleBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = JobArgs.parse(args, Set.of("sizes", "dims", "dir"), Set.of());
-    long[] sizes = Arrays.stream(JobArgs.sizes(Map.of("sizes", o.getOrDefault("sizes", "200000,600000,2000000")),
-        "sizes", 1)).asLongStream().toArray();
+    int[] sizes = o.containsKey("sizes") ? JobArgs.sizes(o, "sizes", 1) : new int[] {200_000, 600_000, 2_000_000};
     int dims = JobArgs.integer(o, "dims", 256, 1);
     String dir = o.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/leaky-spark/scale");
     SparkSession spark = SparkSession.builder().appName("leaky-spark scale benchmark").getOrCreate();
@@ -53,7 +44,7 @@ public final class ScaleBenchmark {
     List<String> table = new ArrayList<>();
     table.add("| rows | input (GB of doubles) | step | seconds | seconds per million rows | old-gen peak (MB) | heap after GC (MB) |");
     table.add("|---|---|---|---|---|---|---|");
-    for (long rows : sizes) {
+    for (int rows : sizes) {
       String input = dir + "/input-" + rows + "x" + dims;
       ensureInput(spark, input, rows, dims);
       double gb = rows * (dims + 2) * 8.0 / 1e9;
@@ -92,25 +83,12 @@ public final class ScaleBenchmark {
         seconds / (rows / 1e6), oldPeak, retained);
   }
 
-  /** Writes {@code rows} rows of (id, label, features of Gaussians) unless they are there. */
+  /** Writes {@code rows} rows of the jobs' generated data unless they are there. */
   private static void ensureInput(SparkSession spark, String path, long rows, int dims) throws Exception {
     FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (fs.exists(new Path(path, "_SUCCESS"))) {
-      return;
+    if (!fs.exists(new Path(path, "_SUCCESS"))) {
+      Jobs.generated(spark, rows, dims, (int) Math.max(2, rows / 50_000)).write().mode("overwrite").parquet(path);
     }
-    UDF1<Long, Vector> features = id -> {
-      Random random = new Random(id);
-      double[] v = new double[dims];
-      for (int j = 0; j < dims; j++) {
-        v[j] = random.nextGaussian() + (j % 10 == id % 10 ? 1.0 : 0.0);
-      }
-      return Vectors.dense(v);
-    };
-    int partitions = (int) Math.max(2, rows / 50_000);
-    spark.range(0, rows, 1, partitions)
-        .select(col("id"), col("id").mod(10).cast("double").as("label"),
-            functions.udf(features, new VectorUDT()).apply(col("id")).as("features"))
-        .write().mode("overwrite").parquet(path);
   }
 
   private static void resetPeaks() {

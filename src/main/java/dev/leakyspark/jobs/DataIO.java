@@ -61,26 +61,31 @@ final class DataIO {
         + prefix + "-" + suffix + " exists");
   }
 
-  /**
-   * Refuses an output that is, holds or lies inside the input, or that exists without
-   * {@code overwrite}.
-   */
-  static void checkOutput(SparkSession spark, String input, String output, boolean overwrite)
-      throws IOException {
-    Path out = new Path(output);
-    FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    String outPath = fs.makeQualified(out).toString() + "/";
-    if (input != null) {
-      Path in = new Path(input);
-      String inPath = in.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(in) + "/";
+  /** Refuses an output that is, holds or lies inside any of {@code inputs}. */
+  static void checkApart(SparkSession spark, List<String> inputs, String output) throws IOException {
+    String outPath = qualified(spark, output);
+    for (String input : inputs) {
+      String inPath = qualified(spark, input);
       if (outPath.startsWith(inPath) || inPath.startsWith(outPath)) {
         throw new IOException(
             "Output " + output + " overlaps input " + input + "; a job never writes into its input");
       }
     }
-    if (fs.exists(out) && !overwrite) {
+  }
+
+  /** {@link #checkApart}, and refuses an output that exists without {@code overwrite}. */
+  static void checkOutput(SparkSession spark, List<String> inputs, String output, boolean overwrite)
+      throws IOException {
+    checkApart(spark, inputs, output);
+    Path out = new Path(output);
+    if (!overwrite && out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
       throw new IOException("Output " + output + " already exists; pass --overwrite to replace it");
     }
+  }
+
+  private static String qualified(SparkSession spark, String path) throws IOException {
+    Path p = new Path(path);
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p) + "/";
   }
 
   /**
@@ -105,7 +110,7 @@ final class DataIO {
    * A new hidden sibling of {@code target} ({@code .NAME.staging-UUID}), for output that
    * {@link #commit} moves into place only once it is complete.
    */
-  static Path staging(SparkSession spark, String target) {
+  static Path staging(String target) {
     Path path = new Path(target);
     return new Path(path.getParent(), "." + path.getName() + ".staging-" + java.util.UUID.randomUUID());
   }

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What the job mains share: the session's life and generated data. */
-final class Jobs {
+public final class Jobs {
 
   private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
 
@@ -111,6 +111,14 @@ final class Jobs {
    * Features {@code j} with {@code j mod 10 == label} are shifted by 1.5, so the label can be learnt.
    */
   static Dataset<Row> generated(SparkSession spark, long rows, int dims) {
+    return generated(spark, rows, dims, spark.sparkContext().defaultParallelism());
+  }
+
+  /**
+   * {@link #generated(SparkSession, long, int)} in {@code partitions} partitions, for data sets of
+   * any size: {@code Jobs.generated(spark, 2_000_000, 256, 40).write().parquet(path)}.
+   */
+  public static Dataset<Row> generated(SparkSession spark, long rows, int dims, int partitions) {
     UDF1<Long, Vector> features =
         id -> {
           Random random = new Random(id);
@@ -122,7 +130,7 @@ final class Jobs {
           return Vectors.dense(v);
         };
     return spark
-        .range(rows)
+        .range(0, rows, 1, partitions)
         .select(
             col("id"),
             col("id").mod(10).cast("double").as("label"),

@@ -77,8 +77,7 @@ public final class Predict {
 
   /** Loads, scores and writes; returns the number of rows written. */
   static long run(SparkSession spark, Options options) throws IOException {
-    DataIO.checkOutput(spark, options.input(), options.output(), options.overwrite());
-    DataIO.checkOutput(spark, options.model(), options.output(), options.overwrite());
+    DataIO.checkOutput(spark, List.of(options.input(), options.model()), options.output(), options.overwrite());
     Transformer model = load(spark, options.model());
     Dataset<Row> input = DataIO.read(spark, options.input(), options.inputFormat());
     Dataset<Row> scored;

@@ -91,7 +91,8 @@ public final class Preprocess {
 
   /** Reads, transforms and writes; returns the number of rows written. */
   static long run(SparkSession spark, Options options) throws IOException {
-    DataIO.checkOutput(spark, options.input(), options.output(), options.overwrite());
+    DataIO.checkOutput(spark, options.input() == null ? List.of() : List.of(options.input()), options.output(),
+        options.overwrite());
     Dataset<Row> input = options.input() == null ? generated(spark) : DataIO.read(spark, options.input(), options.inputFormat());
     List<String> chosen = options.columns().isEmpty() ? supportedColumns(input) : options.columns();
     List<String> names = Arrays.asList(input.columns());

@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
@@ -166,12 +168,8 @@ public final class Train {
 
   /** Fits, evaluates and writes; the model and metrics appear only once each is complete. */
   static Result run(SparkSession spark, Options options) throws IOException {
-    for (String input : options.train() == null ? List.<String>of() : inputs(options)) {
-      DataIO.checkOutput(spark, input, options.model(), options.overwrite());
-      DataIO.checkOutput(spark, input, options.metrics(), options.overwrite());
-    }
-    DataIO.checkOutput(spark, null, options.model(), options.overwrite());
-    DataIO.checkOutput(spark, null, options.metrics(), options.overwrite());
+    DataIO.checkOutput(spark, inputs(options), options.model(), options.overwrite());
+    DataIO.checkOutput(spark, inputs(options), options.metrics(), options.overwrite());
     if (options.checkpoint() != null) {
       checkCheckpoint(spark, options);
     }
@@ -219,8 +217,8 @@ public final class Train {
       double[] history = mlpModel.summary().objectiveHistory();
       Result result = new Result(evaluation, trainRows, layers, mlpModel.summary().totalIterations(), seconds);
 
-      Path stagedModel = DataIO.staging(spark, options.model());
-      Path stagedMetrics = DataIO.staging(spark, options.metrics());
+      Path stagedModel = DataIO.staging(options.model());
+      Path stagedMetrics = DataIO.staging(options.metrics());
       try {
         model.write().save(stagedModel.toString());
         writeMetrics(spark, stagedMetrics, options, result, history);
@@ -242,9 +240,7 @@ public final class Train {
    * with {@code --overwrite}, and otherwise refused.
    */
   private static void checkCheckpoint(SparkSession spark, Options options) throws IOException {
-    for (String input : options.train() == null ? List.<String>of() : inputs(options)) {
-      DataIO.checkOutput(spark, input, options.checkpoint(), true);
-    }
+    DataIO.checkApart(spark, inputs(options), options.checkpoint());
     Path dir = new Path(options.checkpoint());
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     boolean used = fs.exists(dir) && fs.listStatus(dir).length > 0;
@@ -261,8 +257,9 @@ public final class Train {
     }
   }
 
+  /** The paths the job reads; none for generated data. */
   private static List<String> inputs(Options options) {
-    return options.test() == null ? List.of(options.train()) : List.of(options.train(), options.test());
+    return Stream.of(options.train(), options.test()).filter(Objects::nonNull).toList();
   }
 
   private static String source(String path) {

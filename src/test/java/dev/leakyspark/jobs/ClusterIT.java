@@ -126,20 +126,11 @@ class ClusterIT {
   @Test
   void preprocessSurvivesAWorkerKilledMidJob() throws Exception {
     String out = dir.resolve("killed-preprocessed").toString();
-    int status;
-    String log;
-    try (JobProcess run = onCluster("preprocess", preprocessArgs(out))) {
+    Outcome outcome = killWorkerDuring("preprocess", preprocessArgs(out), 0, run -> {
       waitForPath(Path.of(out, "_temporary"), run);
       Thread.sleep(500);
-      assertTrue(run.isAlive(), "the job must still be running when the worker dies:\n" + run.output());
-      cluster.killWorker(0);
-      status = run.waitForExit(LIMIT);
-      log = run.output();
-    } finally {
-      cluster.addWorker();
-    }
-    report("jobs/preprocess", status, log);
-    if (status == 0) {
+    });
+    if (outcome.status() == 0) {
       assertEquals(fingerprint(spark, localPreprocessed), fingerprint(spark, out), "identical to a clean run");
     } else {
       assertFalse(Files.exists(Path.of(out, "_SUCCESS")), "a failed run never looks complete");
@@ -153,24 +144,39 @@ class ClusterIT {
   @Test
   void trainingSurvivesAWorkerKilledMidJob() throws Exception {
     String model = dir.resolve("killed/model").toString();
-    int status;
-    String log;
-    try (JobProcess run = onCluster("train", trainArgs(model))) {
-      assertTrue(run.waitFor("l-bfgs iteration 3/20", LIMIT), run.output());
-      assertTrue(run.isAlive(), "the job must still be running when the worker dies:\n" + run.output());
-      cluster.killWorker(1);
-      status = run.waitForExit(LIMIT);
-      log = run.output();
-    } finally {
-      cluster.addWorker();
-    }
-    report("jobs/train", status, log);
-    if (status == 0) {
-      assertTrue(log.contains("l-bfgs iteration 20/20"), log);
+    Outcome outcome = killWorkerDuring("train", trainArgs(model), 1,
+        run -> assertTrue(run.waitFor("l-bfgs iteration 3/20", LIMIT), run.output()));
+    if (outcome.status() == 0) {
+      assertTrue(outcome.log().contains("l-bfgs iteration 20/20"), outcome.log());
       assertArrayEquals(weights(localModel), weights(model), 0.0, "identical to a clean run");
     } else {
       assertFalse(Files.exists(Path.of(model)), "no model after a failed run");
     }
+  }
+
+  record Outcome(int status, String log) {}
+
+  interface Moment {
+    void await(JobProcess run) throws Exception;
+  }
+
+  /**
+   * Submits {@code jobs/<script>}, kills worker {@code worker} once {@code moment} has come (the
+   * job still running), waits for the job's end, prints the outcome and restores the worker.
+   */
+  private static Outcome killWorkerDuring(String script, List<String> args, int worker, Moment moment)
+      throws Exception {
+    Outcome outcome;
+    try (JobProcess run = onCluster(script, args)) {
+      moment.await(run);
+      assertTrue(run.isAlive(), "the job must still be running when the worker dies:\n" + run.output());
+      cluster.killWorker(worker);
+      outcome = new Outcome(run.waitForExit(LIMIT), run.output());
+    } finally {
+      cluster.addWorker();
+    }
+    report("jobs/" + script, outcome.status(), outcome.log());
+    return outcome;
   }
 
   private static void waitForPath(Path path, JobProcess run) throws InterruptedException {

@@ -26,13 +26,18 @@ final class ItSupport {
    * real SparkSubmit class from the jars Maven resolved, on whatever {@code --master} args give.
    */
   static JobProcess job(String script, List<String> args) {
+    return job(script, args, null);
+  }
+
+  /** As {@link #job(String, List)}, with {@code stdin} (if not null) written to the script. */
+  static JobProcess job(String script, List<String> args, String stdin) {
     List<String> command = new ArrayList<>();
     command.add("jobs/" + script);
     command.addAll(args);
     Map<String, String> env = new HashMap<>();
     env.put("SPARK_HOME", null);
     env.put("LEAKY_DRIVER_MEMORY", "2g");
-    return JobProcess.start(env, command);
+    return JobProcess.start(env, command, stdin);
   }
 
   /** The test classes as a jar (built by package), for spark-submit --jars. */

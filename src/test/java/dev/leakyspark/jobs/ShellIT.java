@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.testing.JobProcess;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Drives jobs/shell (jshell with a ready session) with a script on stdin, as README shows. */
@@ -25,9 +23,7 @@ class ShellIT {
         "System.out.println(\"layers=\" + java.util.Arrays.toString(model.getLayers()) + \" classes=\" + model.numClasses());",
         "/exit",
         "");
-    Map<String, String> env = new HashMap<>();
-    env.put("SPARK_HOME", null);
-    try (JobProcess shell = JobProcess.start(env, List.of("jobs/shell"), script)) {
+    try (JobProcess shell = ItSupport.job("shell", List.of(), script)) {
       assertEquals(0, shell.waitForExit(Duration.ofMinutes(3)), shell.output());
       String out = shell.output();
       assertTrue(out.contains("leaky-spark shell: Spark 3.5"), out);

@@ -45,7 +45,7 @@ record TrainingCheckpoint(String solver, int[] layers, double alpha, int iterati
     Path path = new Path(dir, String.format("%s%08d", PREFIX, iteration));
     Row row = RowFactory.create(FORMAT_VERSION, solver, layers, alpha, iteration, weights, adamM, adamV,
         adamSteps, history);
-    spark.createDataFrame(List.of(row), SCHEMA).coalesce(1).write().mode("overwrite").parquet(path.toString());
+    spark.createDataFrame(List.of(row), SCHEMA).write().mode("overwrite").parquet(path.toString());
     List<Path> complete = complete(spark, dir);
     for (Path old : complete.subList(0, Math.max(0, complete.size() - 2))) {
       old.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(old, true);
