@@ -83,12 +83,17 @@ public final class LeakyRelu {
     apply(src, dst, 0, src.length, alpha);
   }
 
+  /** Float form of {@link #apply(double[], double[], int, int, double)}. */
+  public static void apply(float[] src, float[] dst, int from, int to, float alpha) {
+    for (int i = from; i < to; i++) {
+      dst[i] = apply(src[i], alpha);
+    }
+  }
+
   /** Float form of {@link #apply(double[], double[], double)}. */
   public static void apply(float[] src, float[] dst, float alpha) {
     checkLengths(src.length, dst.length);
-    for (int i = 0; i < src.length; i++) {
-      dst[i] = apply(src[i], alpha);
-    }
+    apply(src, dst, 0, src.length, alpha);
   }
 
   /** Writes {@link #gradient(double, double)} of every element of {@code x} into {@code dst}. */

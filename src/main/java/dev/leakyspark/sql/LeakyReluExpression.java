@@ -124,12 +124,12 @@ public final class LeakyReluExpression {
     Literal doubleAlpha = Literal.create(alpha, DataTypes.DoubleType);
     Literal floatAlpha = Literal.create((float) alpha, DataTypes.FloatType);
     if (type instanceof VectorUDT) {
-      return invoke("invokeVector", result, x, doubleAlpha);
+      return invokeBuffered("invokeVector", result, x, doubleAlpha);
     }
     if (type instanceof ArrayType) {
       return ((ArrayType) type).elementType().equals(DataTypes.FloatType)
-          ? invoke("invokeFloats", result, x, floatAlpha)
-          : invoke("invokeDoubles", result, x, doubleAlpha);
+          ? invokeBuffered("invokeFloats", result, x, floatAlpha)
+          : invokeBuffered("invokeDoubles", result, x, doubleAlpha);
     }
     if (type.equals(DataTypes.FloatType)) {
       return invoke("invoke", result, x, floatAlpha);
@@ -177,8 +177,16 @@ public final class LeakyReluExpression {
   }
 
   private static Expression invoke(String method, DataType result, Expression x, Literal alpha) {
-    List<Expression> arguments = List.of(x, alpha);
-    List<AbstractDataType> inputTypes = List.of(x.dataType(), alpha.dataType());
+    return invoke(method, result, List.of(x, alpha));
+  }
+
+  /** The call for vectors and unsafe arrays, whose results go into a per-site buffer. */
+  private static Expression invokeBuffered(String method, DataType result, Expression x, Literal alpha) {
+    return invoke(method, result, List.of(x, alpha, new ResultBuffer.Slot(x, alpha)));
+  }
+
+  private static Expression invoke(String method, DataType result, List<Expression> arguments) {
+    List<AbstractDataType> inputTypes = arguments.stream().map(a -> (AbstractDataType) a.dataType()).toList();
     // propagateNull: a null x gives null without calling the method.
     return new StaticInvoke(
         LeakyReluExpression.class,
@@ -222,37 +230,52 @@ public final class LeakyReluExpression {
     return LeakyRelu.apply(x, alpha);
   }
 
-  /** Call target for {@code array<double>}; a null element stays null. */
-  public static ArrayData invokeDoubles(ArrayData x, double alpha) {
+  /**
+   * Call target for {@code array<double>}; a null element stays null. An unsafe result lives in
+   * {@code buffer}, valid until the call site runs again.
+   */
+  public static ArrayData invokeDoubles(ArrayData x, double alpha, ResultBuffer buffer) {
     if (x instanceof UnsafeArrayData) {
       UnsafeArrayData in = (UnsafeArrayData) x;
-      double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
-      applyInPlace(buffer, 0, alpha);
-      UnsafeArrayData out = new UnsafeArrayData();
-      out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes()); // keeps the null bits
+      double[] values = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes(), buffer);
+      applyInPlace(values, 0, alpha);
+      UnsafeArrayData out = buffer.array();
+      out.pointTo(values, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes()); // keeps the null bits
       return out;
     }
     return LeakyReluArray.ofDoubles(x, alpha);
   }
 
-  /** Call target for {@code array<float>}; a null element stays null. */
-  public static ArrayData invokeFloats(ArrayData x, float alpha) {
+  /** Call target for {@code array<float>}; as {@link #invokeDoubles}. */
+  public static ArrayData invokeFloats(ArrayData x, float alpha, ResultBuffer buffer) {
+    if (x instanceof UnsafeArrayData) {
+      UnsafeArrayData in = (UnsafeArrayData) x;
+      int bytes = in.getSizeInBytes();
+      float[] values = buffer.floats((bytes + 3) / 4);
+      Platform.copyMemory(in.getBaseObject(), in.getBaseOffset(), values, Platform.FLOAT_ARRAY_OFFSET, bytes);
+      int from = UnsafeArrayData.calculateHeaderPortionInBytes(in.numElements()) / 4;
+      LeakyRelu.apply(values, values, from, from + in.numElements(), alpha);
+      UnsafeArrayData out = buffer.array();
+      out.pointTo(values, Platform.FLOAT_ARRAY_OFFSET, bytes);
+      return out;
+    }
     return LeakyReluArray.ofFloats(x, alpha);
   }
 
   /**
    * Call target for ML vectors, given as the internal row of {@code VectorUDT}: (type, size,
    * indices, values). Declared as {@code Object} because Spark looks the method up that way for a
-   * UDT argument. Only the values change, so sparse stays sparse with the same indices.
+   * UDT argument. Only the values change, so sparse stays sparse with the same indices. An
+   * unsafe result lives in {@code buffer}, valid until the call site runs again.
    */
-  public static InternalRow invokeVector(Object vector, double alpha) {
+  public static InternalRow invokeVector(Object vector, double alpha, ResultBuffer buffer) {
     if (vector instanceof UnsafeRow) {
       // Cached and shuffled data: one copy of the whole vector, then the values change in place.
       UnsafeRow in = (UnsafeRow) vector;
-      double[] buffer = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes());
-      applyInPlace(buffer, (int) (in.getLong(3) >>> 32), alpha); // field 3 (values): offset << 32 | size
-      UnsafeRow out = new UnsafeRow(4);
-      out.pointTo(buffer, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes());
+      double[] values = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes(), buffer);
+      applyInPlace(values, (int) (in.getLong(3) >>> 32), alpha); // field 3 (values): offset << 32 | size
+      UnsafeRow out = buffer.row();
+      out.pointTo(values, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes());
       return out;
     }
     InternalRow row = (InternalRow) vector;
@@ -262,7 +285,7 @@ public final class LeakyReluExpression {
           row.getByte(0),
           sparse ? row.getInt(1) : null,
           sparse ? row.getArray(2) : null,
-          LeakyReluArray.ofDoubles(row.getArray(3), alpha)
+          invokeDoubles(row.getArray(3), alpha, buffer)
         });
   }
 
@@ -270,8 +293,8 @@ public final class LeakyReluExpression {
    * A copy of unsafe bytes in a {@code double[]}, so that the kernel's vectorised array loop can
    * then work on the values where they lie. Unsafe rows and arrays are 8-byte aligned.
    */
-  private static double[] copyToDoubles(Object base, long offset, int bytes) {
-    double[] buffer = new double[(bytes + 7) / 8];
+  private static double[] copyToDoubles(Object base, long offset, int bytes, ResultBuffer into) {
+    double[] buffer = into.doubles((bytes + 7) / 8);
     Platform.copyMemory(base, offset, buffer, Platform.DOUBLE_ARRAY_OFFSET, bytes);
     return buffer;
   }
