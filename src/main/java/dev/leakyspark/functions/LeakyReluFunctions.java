@@ -3,12 +3,10 @@ package dev.leakyspark.functions;
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.sql.LeakyReluExpression;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -50,8 +48,7 @@ public final class LeakyReluFunctions {
   private static Column build(Column x, Column alpha) {
     Column[] arguments = alpha == null ? new Column[] {x} : new Column[] {x, alpha};
     if (x.expr().resolved()) {
-      List<Expression> expressions = Arrays.stream(arguments).map(Column::expr).toList();
-      return new Column(LeakyReluExpression.named(LeakyReluExpression.create(expressions), expressions));
+      return new Column(LeakyReluExpression.create(Arrays.stream(arguments).map(Column::expr).toList()));
     }
     register(SparkSession.active());
     return functions.call_function(LeakyReluExpression.NAME, arguments);

@@ -8,9 +8,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Cast;
-import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
@@ -32,8 +30,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * Catalyst glue for the SQL function {@code leaky_relu(x[, alpha])}: it checks the arguments at
- * analysis and builds a {@code StaticInvoke} that generated code calls with unboxed internal
- * values. The {@code invoke*} methods are those call targets and delegate to {@link LeakyRelu}.
+ * analysis and builds a {@link LeakyReluCall}, which the optimizer replaces by a
+ * {@code StaticInvoke} that generated code calls with unboxed internal values. The
+ * {@code invoke*} methods are those call targets and delegate to {@link LeakyRelu}.
  *
  * <p>Types: integral and decimal inputs become double, float stays float, {@code array<float>}
  * and {@code array<double>} keep their element type (a null element stays null), and ML vectors
@@ -79,38 +78,34 @@ public final class LeakyReluExpression {
     return new AbstractFunction1<>() {
       @Override
       public Expression apply(Seq<Expression> arguments) {
-        List<Expression> list = JavaConverters.seqAsJavaList(arguments);
-        return named(create(list), list);
+        return create(JavaConverters.seqAsJavaList(arguments));
       }
     };
   }
 
   /**
-   * {@code expression} under the name {@code leaky_relu(x[, alpha])} of its {@code arguments}.
-   * Spark drops the alias where the expression is not a top-level column.
+   * Builds {@code leaky_relu(x[, alpha])} from resolved arguments, or throws
+   * {@link AnalysisException} naming the problem. The result is named as the SQL function
+   * ({@code leaky_relu(x)}, {@code leaky_relu(x, 0.5)}), also inside other expressions.
    */
-  public static Expression named(Expression expression, List<Expression> arguments) {
-    StringBuilder name = new StringBuilder(NAME).append('(');
-    for (int i = 0; i < arguments.size(); i++) {
-      name.append(i == 0 ? "" : ", ").append(org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(arguments.get(i)));
-    }
-    Seq<String> none = JavaConverters.asScalaBuffer(List.<String>of()).toSeq();
-    return new Alias(expression, name.append(')').toString(), NamedExpression$.MODULE$.newExprId(),
-        none, Option.empty(), none);
-  }
-
-  /** Builds {@code leaky_relu(x[, alpha])}, or throws {@link AnalysisException} naming the problem. */
   public static Expression create(List<Expression> arguments) {
     if (arguments.isEmpty() || arguments.size() > 2) {
       throw error(NAME + " takes 1 or 2 arguments (x[, alpha]) but got " + arguments.size());
     }
-    double alpha =
-        arguments.size() == 2 ? constantAlpha(arguments.get(1)) : LeakyRelu.DEFAULT_ALPHA;
-    return create(arguments.get(0), alpha);
+    boolean given = arguments.size() == 2;
+    Expression alpha = given ? arguments.get(1) : Literal.create(LeakyRelu.DEFAULT_ALPHA, DataTypes.DoubleType);
+    Expression x = arguments.get(0);
+    invocation(x, constantAlpha(alpha)); // checks x and alpha now, at analysis
+    return new LeakyReluCall(x, alpha, given);
   }
 
   /** Builds {@code leaky_relu(x, alpha)} for a resolved {@code x}. */
   public static Expression create(Expression x, double alpha) {
+    return create(List.of(x, Literal.create(alpha, DataTypes.DoubleType)));
+  }
+
+  /** The {@code staticinvoke} that computes {@code leaky_relu(x, alpha)}. */
+  static Expression invocation(Expression x, double alpha) {
     if (!Double.isFinite(alpha)) {
       throw error(NAME + ": alpha must be finite but got " + alpha);
     }
@@ -159,7 +154,7 @@ public final class LeakyReluExpression {
     return input instanceof NumericType ? DataTypes.DoubleType : null;
   }
 
-  private static double constantAlpha(Expression alpha) {
+  static double constantAlpha(Expression alpha) {
     if (!alpha.foldable() || !(alpha.dataType() instanceof NumericType)) {
       throw error(
           NAME

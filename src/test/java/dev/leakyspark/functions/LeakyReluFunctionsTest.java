@@ -31,6 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.analysis.SimpleFunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
@@ -298,6 +299,15 @@ class LeakyReluFunctionsTest {
     assertEquals(List.of(RowFactory.create(-0.5, 0.99), RowFactory.create(0.0, 1.0), RowFactory.create(1.0, 2.0)),
         sql.collectAsList());
     assertTrue(sql.queryExecution().executedPlan().toString().contains("staticinvoke"));
+    // Nested calls are named as written too; the optimizer swaps in the staticinvoke.
+    Dataset<Row> nested = spark.sql("SELECT sum(leaky_relu(x)), max(leaky_relu(x, 0.5) * 2) FROM named");
+    assertEquals(List.of("sum(leaky_relu(x))", "max((leaky_relu(x, 0.5) * 2))"), Arrays.asList(nested.columns()));
+    assertEquals(List.of("sum(leaky_relu(x, 0.5))"),
+        Arrays.asList(df.select(functions.sum(leakyRelu(col("x"), 0.5))).columns()));
+    assertEquals(0.97, nested.first().getDouble(0), 1e-12);
+    assertEquals(2.0, nested.first().getDouble(1), 0.0);
+    assertTrue(nested.queryExecution().analyzed().toString().contains("leaky_relu(x#"));
+    assertTrue(!nested.queryExecution().optimizedPlan().toString().contains("leaky_relu(x#"));
   }
 
   @Test

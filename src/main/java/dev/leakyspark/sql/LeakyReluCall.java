@@ -1,0 +1,144 @@
+package dev.leakyspark.sql;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.trees.TreePattern$;
+import org.apache.spark.sql.types.DataType;
+import scala.Enumeration;
+import scala.collection.IndexedSeq;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+
+/**
+ * {@code leaky_relu(x[, alpha])} as the analyzer sees it: it prints and names columns as the SQL
+ * function does, also inside other expressions ({@code sum(leaky_relu(x))}). The optimizer
+ * replaces it with its {@link #replacement()}, the {@code staticinvoke} of
+ * {@link LeakyReluExpression} that generated code calls, as Spark does for its own
+ * {@code RuntimeReplaceable} functions.
+ */
+public final class LeakyReluCall extends Expression implements RuntimeReplaceable, Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Expression input;
+  private final Expression alpha;
+  private final boolean alphaGiven;
+  private transient Expression replacement;
+
+  /**
+   * The call on a resolved {@code input} with a constant {@code alpha}; {@code alphaGiven} says
+   * whether the name shows it. {@link LeakyReluExpression#create} checks the arguments first.
+   */
+  public LeakyReluCall(Expression input, Expression alpha, boolean alphaGiven) {
+    this.input = input;
+    this.alpha = alpha;
+    this.alphaGiven = alphaGiven;
+  }
+
+  @Override
+  public Expression replacement() {
+    if (replacement == null) {
+      replacement = LeakyReluExpression.invocation(input, LeakyReluExpression.constantAlpha(alpha));
+    }
+    return replacement;
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    return JavaConverters.asScalaBuffer(List.of(input, alpha)).toSeq();
+  }
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> children) {
+    return new LeakyReluCall(children.apply(0), children.apply(1), alphaGiven);
+  }
+
+  @Override
+  public String prettyName() {
+    return LeakyReluExpression.NAME;
+  }
+
+  @Override
+  public String sql() {
+    return prettyName() + "(" + input.sql() + (alphaGiven ? ", " + alpha.sql() : "") + ")";
+  }
+
+  @Override
+  public String toString() {
+    return prettyName() + "(" + input + (alphaGiven ? ", " + alpha : "") + ")";
+  }
+
+  @Override
+  public DataType dataType() {
+    return replacement().dataType();
+  }
+
+  @Override
+  public boolean nullable() {
+    return replacement().nullable();
+  }
+
+  @Override
+  public Object eval(InternalRow row) {
+    return replacement().eval(row);
+  }
+
+  @Override
+  public ExprCode doGenCode(CodegenContext ctx, ExprCode ev) {
+    return replacement().genCode(ctx);
+  }
+
+  @Override
+  public Expression canonicalized() {
+    return replacement().canonicalized();
+  }
+
+  @Override
+  public Seq<Enumeration.Value> nodePatterns() {
+    return JavaConverters.asScalaBuffer(List.of(TreePattern$.MODULE$.RUNTIME_REPLACEABLE())).toSeq();
+  }
+
+  /** Scala's initialiser of the trait's {@code nodePatterns} field; {@link #nodePatterns} is a method here. */
+  @Override
+  public void org$apache$spark$sql$catalyst$expressions$RuntimeReplaceable$_setter_$nodePatterns_$eq(
+      Seq<Enumeration.Value> patterns) {}
+
+  @Override
+  public int productArity() {
+    return 3;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> input;
+      case 1 -> alpha;
+      case 2 -> alphaGiven;
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof LeakyReluCall;
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return that instanceof LeakyReluCall other
+        && input.equals(other.input)
+        && alpha.equals(other.alpha)
+        && alphaGiven == other.alphaGiven;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(input, alpha, alphaGiven);
+  }
+}
