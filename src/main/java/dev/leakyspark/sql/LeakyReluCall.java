@@ -21,6 +21,11 @@ import scala.collection.Seq;
  * replaces it with its {@link #replacement()}, the {@code staticinvoke} of
  * {@link LeakyReluExpression} that generated code calls, as Spark does for its own
  * {@code RuntimeReplaceable} functions.
+ *
+ * <pre>{@code
+ * LeakyReluFunctions.register(spark);
+ * spark.sql("SELECT sum(leaky_relu(x)) FROM VALUES (-1.0), (2.0) AS t(x)").columns(); // [sum(leaky_relu(x))]
+ * }</pre>
  */
 public final class LeakyReluCall extends Expression implements RuntimeReplaceable, Serializable {
 

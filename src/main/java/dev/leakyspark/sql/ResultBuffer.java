@@ -29,6 +29,12 @@ import scala.runtime.AbstractFunction1;
  * own buffer, so two results of one row never share memory, also when the generated comparator
  * of a sort evaluates the same expression for two rows at once. Interpreted evaluation, where
  * one expression object serves every caller, gets {@link #FRESH} memory per call.
+ *
+ * <p>It is public only for generated code; {@code leaky_relu} adds it by itself:
+ *
+ * <pre>{@code
+ * df.select(leakyRelu(col("features"))).explain(true); // ... result_buffer(features, 0.01) ...
+ * }</pre>
  */
 public final class ResultBuffer {
 
