@@ -5,7 +5,7 @@ package dev.leakyspark;
  * Spark types; every leaky-spark entry point (UDF, SQL function, transformer, network) calls it.
  *
  * <p>Semantics follow PyTorch and are bit-identical to the select {@code x >= 0 ? x : alpha * x}
- * for every alpha, including {@code alpha > 1} (where the common {@code max(alpha * x, x)} is
+ * for every alpha but NaN, including {@code alpha > 1} (where the common {@code max(alpha * x, x)} is
  * wrong) and {@code alpha <= 0}: NaN propagates, {@code -0.0} stays {@code -0.0}, {@code +Inf}
  * stays {@code +Inf}, and {@code -Inf} maps to {@code alpha * -Inf} (NaN when {@code alpha == 0}).
  *
@@ -68,10 +68,28 @@ public final class LeakyRelu {
   }
 
   /**
+   * Whether the array forms use the JDK's Vector API: when the JVM runs with
+   * {@code --add-modules jdk.incubator.vector} (as {@code conf/java17.args} sets) on a CPU with
+   * vector registers. Otherwise they loop over the scalar form, which the JIT vectorises for
+   * {@code alpha > 0} but not for the sign-bit blend of {@code alpha <= 0}.
+   */
+  static final boolean VECTORS =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && LeakyReluVectors.useful();
+
+  /**
    * Applies Leaky ReLU to {@code src[from, to)} and writes {@code dst[from, to)}; {@code dst} may
-   * be {@code src}. The JIT hoists the alpha tests out of the loop and vectorises the rest.
+   * be {@code src}.
    */
   public static void apply(double[] src, double[] dst, int from, int to, double alpha) {
+    if (VECTORS) {
+      LeakyReluVectors.apply(src, dst, from, to, alpha);
+    } else {
+      applyScalar(src, dst, from, to, alpha);
+    }
+  }
+
+  /** The array form without the Vector API. The JIT hoists the alpha tests out of the loop. */
+  static void applyScalar(double[] src, double[] dst, int from, int to, double alpha) {
     for (int i = from; i < to; i++) {
       dst[i] = apply(src[i], alpha);
     }
@@ -85,6 +103,15 @@ public final class LeakyRelu {
 
   /** Float form of {@link #apply(double[], double[], int, int, double)}. */
   public static void apply(float[] src, float[] dst, int from, int to, float alpha) {
+    if (VECTORS) {
+      LeakyReluVectors.apply(src, dst, from, to, alpha);
+    } else {
+      applyScalar(src, dst, from, to, alpha);
+    }
+  }
+
+  /** Float form of {@link #applyScalar(double[], double[], int, int, double)}. */
+  static void applyScalar(float[] src, float[] dst, int from, int to, float alpha) {
     for (int i = from; i < to; i++) {
       dst[i] = apply(src[i], alpha);
     }

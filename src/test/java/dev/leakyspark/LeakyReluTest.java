@@ -3,7 +3,12 @@ package dev.leakyspark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +104,74 @@ class LeakyReluTest {
       assertEquals(
           Float.floatToRawIntBits(select(x[i], alpha)), Float.floatToRawIntBits(y[i]), "x=" + x[i]);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.01, 2.0, 0.0, -0.0, -0.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+  void vectorAndScalarPathsAreTheSelectOnAnyRange(double alpha) {
+    assertTrue(LeakyRelu.VECTORS, "the tests run with --add-modules jdk.incubator.vector (conf/java17.args)");
+    double[] x = edgesAndRandom(1_000, 3);
+    float[] xf = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      xf[i] = (float) x[i];
+    }
+    float a = (float) alpha;
+    for (int[] range : new int[][] {{0, x.length}, {3, x.length - 5}, {5, 12}, {7, 7}}) {
+      int from = range[0];
+      int to = range[1];
+      double[] vector = new double[x.length];
+      double[] scalar = new double[x.length];
+      float[] vectorF = new float[x.length];
+      float[] scalarF = new float[x.length];
+      Arrays.fill(vector, 42.0);
+      Arrays.fill(scalar, 42.0);
+      Arrays.fill(vectorF, 42.0f);
+      Arrays.fill(scalarF, 42.0f);
+      LeakyRelu.apply(x, vector, from, to, alpha);
+      LeakyRelu.applyScalar(x, scalar, from, to, alpha);
+      LeakyRelu.apply(xf, vectorF, from, to, a);
+      LeakyRelu.applyScalar(xf, scalarF, from, to, a);
+      for (int i = 0; i < x.length; i++) {
+        boolean in = i >= from && i < to;
+        long expected = Double.doubleToRawLongBits(in ? select(x[i], alpha) : 42.0);
+        int expectedF = Float.floatToRawIntBits(in ? select(xf[i], a) : 42.0f);
+        String where = "alpha " + alpha + ", x[" + i + "] = " + x[i] + ", range " + from + ".." + to;
+        assertEquals(expected, Double.doubleToRawLongBits(vector[i]), "vector: " + where);
+        assertEquals(expected, Double.doubleToRawLongBits(scalar[i]), "scalar: " + where);
+        assertEquals(expectedF, Float.floatToRawIntBits(vectorF[i]), "vector float: " + where);
+        assertEquals(expectedF, Float.floatToRawIntBits(scalarF[i]), "scalar float: " + where);
+      }
+    }
+  }
+
+  /** Run in a JVM without {@code jdk.incubator.vector}: prints whether vectors are used and the output bits. */
+  public static final class WithoutVectors {
+    public static void main(String[] args) {
+      double[] x = edgesAndRandom(100, 5);
+      LeakyRelu.apply(x, x, 0, x.length, -0.5);
+      System.out.println("vectors=" + LeakyRelu.VECTORS + " bits=" + Arrays.hashCode(bits(x)));
+    }
+  }
+
+  static long[] bits(double[] x) {
+    return Arrays.stream(x).mapToLong(Double::doubleToRawLongBits).toArray();
+  }
+
+  @Test
+  void withoutTheVectorModuleTheArrayFormFallsBackToTheScalarLoop() throws Exception {
+    String classpath = Path.of(LeakyRelu.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        + File.pathSeparator
+        + Path.of(LeakyReluTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Process child = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", classpath, WithoutVectors.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, child.waitFor(), out);
+    double[] x = edgesAndRandom(100, 5);
+    LeakyRelu.applyScalar(x, x, 0, x.length, -0.5);
+    assertEquals("vectors=false bits=" + Arrays.hashCode(bits(x)), out);
   }
 
   @Test
