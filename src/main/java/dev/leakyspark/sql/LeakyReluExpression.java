@@ -95,8 +95,9 @@ public final class LeakyReluExpression {
     boolean given = arguments.size() == 2;
     Expression alpha = given ? arguments.get(1) : Literal.create(LeakyRelu.DEFAULT_ALPHA, DataTypes.DoubleType);
     Expression x = arguments.get(0);
-    invocation(x, constantAlpha(alpha)); // checks x and alpha now, at analysis
-    return new LeakyReluCall(x, alpha, given);
+    LeakyReluCall call = new LeakyReluCall(x, alpha, given);
+    call.replacement(); // builds the staticinvoke now, so bad arguments fail at analysis
+    return call;
   }
 
   /** Builds {@code leaky_relu(x, alpha)} for a resolved {@code x}. */
