@@ -1,19 +1,23 @@
 package dev.leakyspark.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -37,7 +41,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import scala.collection.JavaConverters;
 
 /**
- * The MLlib stage contract as one reusable set of checks (see shared/REFERENCE.md): params,
+ * The MLlib stage contract as one reusable set of checks: params,
  * copy and uid, save and load (alone and inside a {@code PipelineModel}), and batch and
  * streaming transform. Every leaky-spark stage runs through it.
  */
@@ -48,7 +52,7 @@ public final class StageContract {
   /** Every check that applies to a transformer, on {@code data}. */
   public static <T extends Transformer & MLWritable> void checkTransformer(
       T stage, Function<String, T> load, Dataset<Row> data, Path dir) throws Exception {
-    checkParams(stage);
+    checkParams(stage, Set.of());
     checkCopy(stage);
     checkSaveLoad(stage, load, dir.resolve("stage"));
     Dataset<Row> batch = stage.transform(data);
@@ -64,12 +68,13 @@ public final class StageContract {
    * Every check that applies to an estimator and the model it fits on {@code data}: both stages'
    * params, copy and persistence; the model's uid and parent; labels of every numeric type give
    * the same model; a string label is refused; and the model passes {@link #checkTransformer}.
-   * Returns the fitted model.
+   * {@code withoutDefault} names the estimator's params that stay undefined until set. Returns the
+   * fitted model.
    */
   public static <E extends Estimator<M> & MLWritable, M extends Model<M> & MLWritable> M checkEstimator(
-      E estimator, Function<String, E> loadEstimator, Function<String, M> loadModel,
+      E estimator, Set<String> withoutDefault, Function<String, E> loadEstimator, Function<String, M> loadModel,
       Function<M, Object> learned, String labelCol, Dataset<Row> data, Path dir) throws Exception {
-    checkParams(estimator);
+    checkParams(estimator, withoutDefault);
     checkCopy(estimator);
     checkSaveLoad(estimator, loadEstimator, dir.resolve("estimator"));
     M model = estimator.fit(data);
@@ -94,26 +99,37 @@ public final class StageContract {
   }
 
   /**
-   * Params are sorted by name, belong to the stage, are found by {@code getParam}, have a
-   * default, a public no-argument accessor named after them, and a typed getter.
+   * Params are sorted by name, belong to the stage, are found by {@code getParam}, and have a
+   * public no-argument accessor named after them and a typed getter. Each has a default, except
+   * those named in {@code withoutDefault}: on a new stage these are undefined and their getter
+   * throws, as MLlib's {@code layers} does.
    */
-  public static void checkParams(Params stage) throws Exception {
+  public static void checkParams(Params stage, Set<String> withoutDefault) throws Exception {
     Param<?>[] params = stage.params();
     assertTrue(params.length > 0, "no params found on " + stage.uid());
+    Params fresh = stage.getClass().getConstructor(String.class).newInstance(stage.uid());
     List<String> names = new ArrayList<>();
     for (Param<?> p : params) {
       names.add(p.name());
       assertEquals(stage.uid(), p.parent(), "parent of " + p.name());
       assertSame(p, stage.getParam(p.name()), "getParam(" + p.name() + ")");
-      assertTrue(stage.hasDefault(p), "param " + p.name() + " has no default");
-      assertTrue(stage.isDefined(p));
       Method accessor = stage.getClass().getMethod(p.name());
       assertTrue(Modifier.isPublic(accessor.getModifiers()));
       assertSame(p, accessor.invoke(stage), "accessor " + p.name() + "()");
       String getterName = "get" + Character.toUpperCase(p.name().charAt(0)) + p.name().substring(1);
       Method getter = stage.getClass().getMethod(getterName);
-      assertTrue(
-          Objects.deepEquals(stage.getOrDefault(p), getter.invoke(stage)), getterName + "()");
+      if (withoutDefault.contains(p.name())) {
+        assertFalse(stage.hasDefault(p), "param " + p.name() + " must have no default");
+        assertFalse(fresh.isDefined(fresh.getParam(p.name())), "param " + p.name() + " must be undefined until set");
+        InvocationTargetException unset = assertThrows(InvocationTargetException.class, () -> getter.invoke(fresh));
+        assertTrue(unset.getCause() instanceof NoSuchElementException, getterName + "() of an unset param: " + unset.getCause());
+      } else {
+        assertTrue(stage.hasDefault(p), "param " + p.name() + " has no default");
+      }
+      if (stage.isDefined(p)) {
+        assertTrue(
+            Objects.deepEquals(stage.getOrDefault(p), getter.invoke(stage)), getterName + "()");
+      }
       assertTrue(p.doc() != null && !p.doc().isEmpty(), "param " + p.name() + " has no doc");
     }
     List<String> sorted = new ArrayList<>(names);

@@ -2,6 +2,7 @@ package dev.leakyspark.ml.classification;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
 import java.util.Arrays;
@@ -57,10 +58,7 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
   private final Network network;
   private final double[] weights;
   private LeakyMLPTrainingSummary summary;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> rawPredictionCol;
-  private final Param<String> probabilityCol;
+  private final MLPColumns columns;
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPClassificationModel(String uid, int[] layers, double alpha, double[] weights) {
@@ -72,16 +70,8 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
               + weights.length);
     }
     this.weights = weights.clone();
-    featuresCol = LeakyMLPClassifier.columnParam(this, "featuresCol", "features column name");
-    predictionCol = LeakyMLPClassifier.columnParam(this, "predictionCol", "prediction column name");
-    rawPredictionCol =
-        LeakyMLPClassifier.columnParam(this, "rawPredictionCol", "output scores column name");
-    probabilityCol =
-        LeakyMLPClassifier.columnParam(this, "probabilityCol", "class probabilities column name");
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(probabilityCol, "probability");
+    columns = new MLPColumns(this);
+    columns.defaults().forEach(this::setDefault);
   }
 
   /** MLlib needs a {@code (String uid)} constructor; this one holds a 1-1 network of zeros. */
@@ -100,51 +90,51 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
   }
 
   public Param<String> featuresCol() {
-    return featuresCol;
+    return columns.featuresCol;
   }
 
   public Param<String> predictionCol() {
-    return predictionCol;
+    return columns.predictionCol;
   }
 
   public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
+    return columns.rawPredictionCol;
   }
 
   public Param<String> probabilityCol() {
-    return probabilityCol;
+    return columns.probabilityCol;
   }
 
   public String getFeaturesCol() {
-    return $(featuresCol);
+    return $(columns.featuresCol);
   }
 
   public String getPredictionCol() {
-    return $(predictionCol);
+    return $(columns.predictionCol);
   }
 
   public String getRawPredictionCol() {
-    return $(rawPredictionCol);
+    return $(columns.rawPredictionCol);
   }
 
   public String getProbabilityCol() {
-    return $(probabilityCol);
+    return $(columns.probabilityCol);
   }
 
   public LeakyMLPClassificationModel setFeaturesCol(String value) {
-    return (LeakyMLPClassificationModel) set(featuresCol, value);
+    return (LeakyMLPClassificationModel) set(columns.featuresCol, value);
   }
 
   public LeakyMLPClassificationModel setPredictionCol(String value) {
-    return (LeakyMLPClassificationModel) set(predictionCol, value);
+    return (LeakyMLPClassificationModel) set(columns.predictionCol, value);
   }
 
   public LeakyMLPClassificationModel setRawPredictionCol(String value) {
-    return (LeakyMLPClassificationModel) set(rawPredictionCol, value);
+    return (LeakyMLPClassificationModel) set(columns.rawPredictionCol, value);
   }
 
   public LeakyMLPClassificationModel setProbabilityCol(String value) {
-    return (LeakyMLPClassificationModel) set(probabilityCol, value);
+    return (LeakyMLPClassificationModel) set(columns.probabilityCol, value);
   }
 
   /** Layer sizes from input to output. */
@@ -220,19 +210,11 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
 
   @Override
   public StructType transformSchema(StructType schema) {
-    LeakyMLPClassifier.checkVectorColumn(schema, getFeaturesCol());
-    StructType out = schema;
-    for (String name : List.of(getRawPredictionCol(), getProbabilityCol(), getPredictionCol())) {
-      if (Arrays.asList(out.fieldNames()).contains(name)) {
-        throw new IllegalArgumentException("Output column " + name + " already exists.");
-      }
-      out =
-          out.add(
-              name.equals(getPredictionCol())
-                  ? new StructField(name, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty())
-                  : new AttributeGroup(name, numClasses()).toStructField());
-    }
-    return out;
+    Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
+    StructType out = Schemas.append(schema, new AttributeGroup(getRawPredictionCol(), numClasses()).toStructField());
+    out = Schemas.append(out, new AttributeGroup(getProbabilityCol(), numClasses()).toStructField());
+    return Schemas.append(out,
+        new StructField(getPredictionCol(), DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()));
   }
 
   @Override

@@ -1,30 +1,13 @@
 package dev.leakyspark.ml.classification;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.leakyspark.LeakyRelu;
-import dev.leakyspark.nn.Adam;
-import dev.leakyspark.nn.Block;
-import dev.leakyspark.nn.Lbfgs;
+import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
-import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.NoSuchElementException;
-import java.util.Random;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -32,7 +15,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
@@ -40,26 +22,25 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Function1;
-import scala.reflect.ClassTag$;
 
 /**
  * A multilayer perceptron classifier with Leaky ReLU hidden layers and a softmax output, trained
- * across the cluster. Rows are stacked into blocks of {@code blockSize} and cached; each step
- * broadcasts the weights and sums the loss and gradient over all blocks.
+ * across the cluster. Rows are spread over {@code numPartitions} partitions by a hash of their
+ * values, stacked into blocks of {@code blockSize} and cached, so the fit does not depend on how
+ * the input is split or ordered.
  *
- * <p>Solvers: {@code l-bfgs} (default; one pass over the data per function evaluation) and
- * {@code adam} (each epoch, every partition runs mini-batch Adam over its own blocks from the
- * broadcast weights, and the driver averages the resulting weights and moments by row count:
- * one Spark job per epoch).
+ * <p>Solvers: {@code l-bfgs} (default; one pass over the data per function evaluation, on the
+ * exact gradient) and {@code adam} (in rounds: every partition takes up to {@code localSteps}
+ * mini-batch Adam steps from the broadcast weights, then the driver averages the updates and
+ * moments by row count and applies {@code blockMomentum} to the mean update). Partial sums are
+ * added in a fixed tree, so the driver holds a bounded number of weight-sized arrays whatever
+ * the number of partitions.
  *
  * <pre>{@code
  * LeakyMLPClassifier mlp = new LeakyMLPClassifier()
@@ -74,10 +55,14 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     implements MLWritable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeakyMLPClassifier.class);
-  static final String LBFGS = "l-bfgs";
-  static final String ADAM = "adam";
-  private static final int LBFGS_MEMORY = 10;
-  private static final int PARTIAL_SUMS = 16;
+  /** Default of {@code localSteps}. */
+  public static final int DEFAULT_LOCAL_STEPS = 64;
+  /** Default of {@code blockMomentum}. */
+  public static final double DEFAULT_BLOCK_MOMENTUM = 0.0;
+  /** The {@code solver} for L-BFGS on the exact full-batch gradient. */
+  public static final String LBFGS = "l-bfgs";
+  /** The {@code solver} for mini-batch Adam in rounds of local steps, averaged across partitions. */
+  public static final String ADAM = "adam";
 
   private final String uid;
   private final IntArrayParam layers;
@@ -92,11 +77,11 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   private final Param<Vector> initialWeights;
   private final Param<String> checkpointDir;
   private final IntParam checkpointInterval;
-  private final Param<String> featuresCol;
+  private final IntParam numPartitions;
+  private final IntParam localSteps;
+  private final DoubleParam blockMomentum;
+  private final MLPColumns columns;
   private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> rawPredictionCol;
-  private final Param<String> probabilityCol;
 
   public LeakyMLPClassifier() {
     this(Identifiable$.MODULE$.randomUID("leakyMLP"));
@@ -104,9 +89,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
 
   public LeakyMLPClassifier(String uid) {
     this.uid = uid;
-    // Empty is the unset default, which fit() reports.
     Function1<int[], Object> validLayers =
-        sizes -> sizes.length == 0 || sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
+        sizes -> sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
     layers =
         new IntArrayParam(this, "layers",
             "layer sizes from input to output, at least 2 entries, all >= 1; the last is the number of classes",
@@ -137,22 +121,31 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
         v -> Arrays.stream(v.toArray()).allMatch(Double::isFinite);
     initialWeights =
         new Param<>(this, "initialWeights",
-            "starting weights in the model's layout; empty means He initialisation from seed",
+            "starting weights in the model's layout; unset means He initialisation from seed",
             finite);
     checkpointDir =
         new Param<>(this, "checkpointDir",
             "folder for checkpoints of the weights and optimiser state, from which a later fit with the"
-                + " same layers, alpha and solver resumes; empty disables them",
-            (Function1<String, Object>) dir -> true);
+                + " same layers, alpha and solver resumes; unset means no checkpoints",
+            (Function1<String, Object>) dir -> !dir.isEmpty());
     checkpointInterval =
         new IntParam(this, "checkpointInterval", "iterations (l-bfgs) or epochs (adam) between checkpoints (>= 1)",
             ParamValidators.gtEq(1));
-    featuresCol = columnParam(this, "featuresCol", "features column name");
-    labelCol = columnParam(this, "labelCol", "label column name: class indices 0, 1, ...");
-    predictionCol = columnParam(this, "predictionCol", "prediction column name");
-    rawPredictionCol = columnParam(this, "rawPredictionCol", "output scores column name");
-    probabilityCol = columnParam(this, "probabilityCol", "class probabilities column name");
-    setDefault(layers, new int[0]);
+    numPartitions =
+        new IntParam(this, "numPartitions",
+            "partitions the training blocks are spread over, by a hash of each row (>= 1); unset means"
+                + " the cluster's default parallelism",
+            ParamValidators.gtEq(1));
+    localSteps =
+        new IntParam(this, "localSteps",
+            "adam: mini-batch steps each partition takes between two averagings of the model (>= 1)",
+            ParamValidators.gtEq(1));
+    blockMomentum =
+        new DoubleParam(this, "blockMomentum",
+            "adam: momentum on the averaged update of each round (BMUF), in [0, 1); 0 is plain model averaging",
+            ParamValidators.inRange(0, 1, true, false));
+    columns = new MLPColumns(this);
+    labelCol = MLPColumns.column(this, "labelCol", "label column name: class indices 0, 1, ...");
     setDefault(alpha, LeakyRelu.DEFAULT_ALPHA);
     setDefault(solver, LBFGS);
     setDefault(maxIter, 100);
@@ -161,19 +154,11 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     setDefault(blockSize, 128);
     setDefault(seed, (long) getClass().getName().hashCode());
     setDefault(regParam, 0.0);
-    setDefault(initialWeights, Vectors.dense(new double[0]));
-    setDefault(checkpointDir, "");
     setDefault(checkpointInterval, 10);
-    setDefault(featuresCol, "features");
+    setDefault(localSteps, DEFAULT_LOCAL_STEPS);
+    setDefault(blockMomentum, DEFAULT_BLOCK_MOMENTUM);
+    columns.defaults().forEach(this::setDefault);
     setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(probabilityCol, "probability");
-  }
-
-  static Param<String> columnParam(Params parent, String name, String doc) {
-    Function1<String, Object> nonEmpty = s -> !s.isEmpty();
-    return new Param<>(parent, name, doc, nonEmpty);
   }
 
   @Override
@@ -181,7 +166,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     return uid;
   }
 
-  /** Layer sizes (default empty: must be set). */
+  /** Layer sizes (no default: must be set). */
   public IntArrayParam layers() { return layers; }
   /** Leaky ReLU slope (default 0.01). */
   public DoubleParam alpha() { return alpha; }
@@ -199,17 +184,23 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public LongParam seed() { return seed; }
   /** L2 regularisation (default 0). */
   public DoubleParam regParam() { return regParam; }
-  /** Starting weights (default empty: He initialisation). */
+  /** Starting weights (unset: He initialisation from the seed). */
   public Param<Vector> initialWeights() { return initialWeights; }
-  /** Checkpoint folder (default empty: no checkpoints). */
+  /** Checkpoint folder (unset: no checkpoints). */
   public Param<String> checkpointDir() { return checkpointDir; }
   /** Iterations or epochs between checkpoints (default 10). */
   public IntParam checkpointInterval() { return checkpointInterval; }
-  public Param<String> featuresCol() { return featuresCol; }
+  /** Training partitions (unset: the cluster's default parallelism). */
+  public IntParam numPartitions() { return numPartitions; }
+  /** Adam steps per partition between averagings (default {@value #DEFAULT_LOCAL_STEPS}). */
+  public IntParam localSteps() { return localSteps; }
+  /** Block momentum of the averaged update (default {@value #DEFAULT_BLOCK_MOMENTUM}). */
+  public DoubleParam blockMomentum() { return blockMomentum; }
+  public Param<String> featuresCol() { return columns.featuresCol; }
   public Param<String> labelCol() { return labelCol; }
-  public Param<String> predictionCol() { return predictionCol; }
-  public Param<String> rawPredictionCol() { return rawPredictionCol; }
-  public Param<String> probabilityCol() { return probabilityCol; }
+  public Param<String> predictionCol() { return columns.predictionCol; }
+  public Param<String> rawPredictionCol() { return columns.rawPredictionCol; }
+  public Param<String> probabilityCol() { return columns.probabilityCol; }
 
   public int[] getLayers() { return $(layers); }
   public double getAlpha() { return (Double) $(alpha); }
@@ -223,11 +214,15 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public Vector getInitialWeights() { return $(initialWeights); }
   public String getCheckpointDir() { return $(checkpointDir); }
   public int getCheckpointInterval() { return (Integer) $(checkpointInterval); }
-  public String getFeaturesCol() { return $(featuresCol); }
+  /** The training partitions; throws when unset, where {@code fit} uses the cluster's default parallelism. */
+  public int getNumPartitions() { return (Integer) $(numPartitions); }
+  public int getLocalSteps() { return (Integer) $(localSteps); }
+  public double getBlockMomentum() { return (Double) $(blockMomentum); }
+  public String getFeaturesCol() { return $(columns.featuresCol); }
   public String getLabelCol() { return $(labelCol); }
-  public String getPredictionCol() { return $(predictionCol); }
-  public String getRawPredictionCol() { return $(rawPredictionCol); }
-  public String getProbabilityCol() { return $(probabilityCol); }
+  public String getPredictionCol() { return $(columns.predictionCol); }
+  public String getRawPredictionCol() { return $(columns.rawPredictionCol); }
+  public String getProbabilityCol() { return $(columns.probabilityCol); }
 
   public LeakyMLPClassifier setLayers(int[] value) { return (LeakyMLPClassifier) set(layers, value); }
   public LeakyMLPClassifier setAlpha(double value) { return (LeakyMLPClassifier) set(alpha, value); }
@@ -241,43 +236,25 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public LeakyMLPClassifier setInitialWeights(Vector value) { return (LeakyMLPClassifier) set(initialWeights, value); }
   public LeakyMLPClassifier setCheckpointDir(String value) { return (LeakyMLPClassifier) set(checkpointDir, value); }
   public LeakyMLPClassifier setCheckpointInterval(int value) { return (LeakyMLPClassifier) set(checkpointInterval, value); }
-  public LeakyMLPClassifier setFeaturesCol(String value) { return (LeakyMLPClassifier) set(featuresCol, value); }
+  public LeakyMLPClassifier setNumPartitions(int value) { return (LeakyMLPClassifier) set(numPartitions, value); }
+  public LeakyMLPClassifier setLocalSteps(int value) { return (LeakyMLPClassifier) set(localSteps, value); }
+  public LeakyMLPClassifier setBlockMomentum(double value) { return (LeakyMLPClassifier) set(blockMomentum, value); }
+  public LeakyMLPClassifier setFeaturesCol(String value) { return (LeakyMLPClassifier) set(columns.featuresCol, value); }
   public LeakyMLPClassifier setLabelCol(String value) { return (LeakyMLPClassifier) set(labelCol, value); }
-  public LeakyMLPClassifier setPredictionCol(String value) { return (LeakyMLPClassifier) set(predictionCol, value); }
-  public LeakyMLPClassifier setRawPredictionCol(String value) { return (LeakyMLPClassifier) set(rawPredictionCol, value); }
-  public LeakyMLPClassifier setProbabilityCol(String value) { return (LeakyMLPClassifier) set(probabilityCol, value); }
-
-  static void checkVectorColumn(StructType schema, String name) {
-    DataType type = columnType(schema, name);
-    if (!(type instanceof VectorUDT)) {
-      throw new IllegalArgumentException(
-          "Column " + name + " must be of type vector but got " + type.catalogString());
-    }
-  }
-
-  private static DataType columnType(StructType schema, String name) {
-    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException(
-          "Input column " + name + " does not exist. Available: " + String.join(", ", schema.fieldNames()));
-    }
-    return schema.apply(name).dataType();
-  }
+  public LeakyMLPClassifier setPredictionCol(String value) { return (LeakyMLPClassifier) set(columns.predictionCol, value); }
+  public LeakyMLPClassifier setRawPredictionCol(String value) { return (LeakyMLPClassifier) set(columns.rawPredictionCol, value); }
+  public LeakyMLPClassifier setProbabilityCol(String value) { return (LeakyMLPClassifier) set(columns.probabilityCol, value); }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (getLayers().length == 0) {
+    if (!isDefined(layers)) {
       throw new IllegalArgumentException(
           "LeakyMLPClassifier " + uid + ": layers is not set; e.g. setLayers(new int[] {784, 128, 10})");
     }
-    checkVectorColumn(schema, getFeaturesCol());
-    DataType label = columnType(schema, getLabelCol());
-    if (!(label instanceof NumericType)) {
-      throw new IllegalArgumentException(
-          "Column " + getLabelCol() + " must be numeric (class indices) but got " + label.catalogString());
-    }
+    Schemas.input(schema, getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
     Network net = new Network(getLayers(), getAlpha());
-    int size = getInitialWeights().size();
-    if (size != 0 && size != net.numWeights()) {
+    int size = isDefined(initialWeights) ? getInitialWeights().size() : net.numWeights();
+    if (size != net.numWeights()) {
       throw new IllegalArgumentException(
           "initialWeights has " + size + " entries but layers " + Arrays.toString(getLayers())
               + " need " + net.numWeights());
@@ -294,369 +271,33 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public LeakyMLPClassificationModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     Network net = new Network(getLayers(), getAlpha());
-    int rowsPerBlock = getBlockSize();
-    String features = getFeaturesCol();
-    String label = getLabelCol();
-    JavaRDD<Block> blocks =
-        dataset
-            .select(col(features), col(label).cast("double"))
-            .javaRDD()
-            .mapPartitions(rows -> new Stacker(rows, rowsPerBlock, net, features, label))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    SparkSession spark = dataset.sparkSession();
+    int partitions = isDefined(numPartitions) ? getNumPartitions() : spark.sparkContext().defaultParallelism();
+    TrainingBlocks data =
+        TrainingBlocks.of(dataset, getFeaturesCol(), getLabelCol(), net, getBlockSize(), partitions);
     try {
-      long count = validatedCount(blocks);
-      if (count == 0) {
-        throw new IllegalArgumentException("LeakyMLPClassifier: the training data is empty");
-      }
       LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, solver {}",
-          uid, count, blocks.getNumPartitions(), rowsPerBlock, Arrays.toString(net.layers()), getSolver());
-      SparkSession spark = dataset.sparkSession();
-      TrainingCheckpoint resumed = resumable(spark, net);
+          uid, data.rows, data.numPartitions(), getBlockSize(), Arrays.toString(net.layers()), getSolver());
+      TrainingCheckpoint resumed =
+          TrainingCheckpoint.resumable(spark, checkpointFolder(), getSolver(), net.layers(), net.alpha());
       double[] start = resumed != null ? resumed.weights()
-          : getInitialWeights().size() == 0 ? net.initialWeights(getSeed()) : getInitialWeights().toArray();
+          : isDefined(initialWeights) ? getInitialWeights().toArray() : net.initialWeights(getSeed());
       Training result =
           getSolver().equals(ADAM)
-              ? trainAdam(spark, net, blocks, count, start, resumed)
-              : trainLbfgs(spark, net, blocks, count, start, resumed);
+              ? AdamTrainer.train(this, spark, net, data, start, resumed)
+              : LbfgsTrainer.train(this, spark, net, data, start, resumed);
       LeakyMLPClassificationModel model =
-          new LeakyMLPClassificationModel(uid, net.layers(), net.alpha(), result.weights);
+          new LeakyMLPClassificationModel(uid, net.layers(), net.alpha(), result.weights());
       copyValues(model, ParamMap.empty());
-      return model.setSummary(new LeakyMLPTrainingSummary(result.history, result.iterations)).setParent(this);
+      return model.setSummary(new LeakyMLPTrainingSummary(result.history(), result.iterations())).setParent(this);
     } finally {
-      blocks.unpersist(false);
+      data.unpersist();
     }
   }
 
-  private record Training(double[] weights, double[] history, int iterations) {}
-
-  /** The newest checkpoint to resume from, or null; refuses one from a different fit. */
-  private TrainingCheckpoint resumable(SparkSession spark, Network net) {
-    if (getCheckpointDir().isEmpty()) {
-      return null;
-    }
-    try {
-      TrainingCheckpoint latest = TrainingCheckpoint.latest(spark, getCheckpointDir());
-      if (latest != null) {
-        latest.checkMatches(getCheckpointDir(), getSolver(), net.layers(), net.alpha());
-        LOG.info("LeakyMLPClassifier {}: resuming from the checkpoint of iteration {} in {}", uid,
-            latest.iteration(), getCheckpointDir());
-      }
-      return latest;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Writes a checkpoint when checkpoints are on and {@code iteration} is due. */
-  private void checkpoint(SparkSession spark, int iteration, double[] weights, Adam adam,
-      List<Double> history) {
-    if (getCheckpointDir().isEmpty() || iteration % getCheckpointInterval() != 0) {
-      return;
-    }
-    double[] none = new double[0];
-    try {
-      new TrainingCheckpoint(getSolver(), getLayers(), getAlpha(), iteration, weights.clone(),
-          adam == null ? none : adam.firstMoment().clone(), adam == null ? none : adam.secondMoment().clone(),
-          adam == null ? 0 : adam.steps(), unboxed(history))
-          .write(spark, getCheckpointDir());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write a checkpoint to " + getCheckpointDir(), e);
-    }
-  }
-
-  /** Counts rows, surfacing the stacker's validation error instead of Spark's job failure. */
-  private static long validatedCount(JavaRDD<Block> blocks) {
-    try {
-      return blocks.map(Block::size).fold(0, Integer::sum);
-    } catch (Exception e) { // a SparkException, thrown undeclared
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof IllegalArgumentException) {
-          throw new IllegalArgumentException(cause.getMessage(), e);
-        }
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * L-BFGS from {@code start}. A resumed fit continues the iteration count and the loss history
-   * of its checkpoint, but starts a fresh L-BFGS memory there.
-   */
-  private Training trainLbfgs(SparkSession spark, Network net, JavaRDD<Block> blocks, long count, double[] start,
-      TrainingCheckpoint resumed) {
-    double reg = getRegParam();
-    int[] passes = {0};
-    double[] firstLoss = {Double.NaN};
-    Lbfgs.Objective objective =
-        (w, gradient) -> {
-          passes[0]++;
-          GradientSum sum = gradientSum(net, blocks, w);
-          double scale = 1.0 / count;
-          for (int i = 0; i < gradient.length; i++) {
-            gradient[i] = sum.gradient[i] * scale;
-          }
-          net.addWeightDecay(w, reg, gradient);
-          double loss = sum.loss * scale + 0.5 * reg * net.squaredWeightNorm(w);
-          if (passes[0] == 1) {
-            firstLoss[0] = loss;
-          }
-          return loss;
-        };
-    int done = resumed == null ? 0 : resumed.iteration();
-    List<Double> history = resumed == null ? new ArrayList<>() : boxed(resumed.history());
-    long began = System.nanoTime();
-    Lbfgs.Result result =
-        new Lbfgs(LBFGS_MEMORY, Math.max(0, getMaxIter() - done), getTol())
-            .minimize(objective, start, (iteration, loss, w) -> {
-              LOG.info("LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
-                  done + iteration, getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
-                  String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
-              if (history.isEmpty()) {
-                history.add(firstLoss[0]);
-              }
-              history.add(loss);
-              checkpoint(spark, done + iteration, w, null, history);
-            });
-    if (history.isEmpty()) {
-      history.add(result.lossHistory()[0]);
-    }
-    return new Training(result.x(), unboxed(history), done + result.iterations());
-  }
-
-  /** Summed loss and gradient over every block, added up in a fixed order so runs repeat exactly. */
-  private static GradientSum gradientSum(Network net, JavaRDD<Block> blocks, double[] w) {
-    Broadcast<double[]> shared =
-        blocks.context().broadcast(w, ClassTag$.MODULE$.apply(double[].class));
-    try {
-      List<GradientSum> partials =
-          blocks
-              .mapPartitions(it -> {
-                GradientSum sum = new GradientSum(net.numWeights());
-                double[] weights = shared.value();
-                while (it.hasNext()) {
-                  sum.loss += net.lossAndGradient(weights, it.next(), sum.gradient);
-                }
-                return List.of(sum).iterator();
-              })
-              .coalesce(Math.min(PARTIAL_SUMS, blocks.getNumPartitions()))
-              .mapPartitions(it -> List.of(GradientSum.addAll(it, net.numWeights())).iterator())
-              .collect();
-      return GradientSum.addAll(partials.iterator(), net.numWeights());
-    } finally {
-      shared.destroy();
-    }
-  }
-
-  /** A loss and gradient being summed. */
-  static final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final double[] gradient;
-    double loss;
-
-    GradientSum(int size) {
-      this.gradient = new double[size];
-    }
-
-    static GradientSum addAll(Iterator<GradientSum> parts, int size) {
-      GradientSum total = new GradientSum(size);
-      while (parts.hasNext()) {
-        GradientSum part = parts.next();
-        total.loss += part.loss;
-        for (int i = 0; i < size; i++) {
-          total.gradient[i] += part.gradient[i];
-        }
-      }
-      return total;
-    }
-  }
-
-  private static List<Double> boxed(double[] values) {
-    List<Double> list = new ArrayList<>();
-    for (double v : values) {
-      list.add(v);
-    }
-    return list;
-  }
-
-  private static double[] unboxed(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  /** Adam from {@code start}, or from a checkpoint's weights, moments, step count and epoch. */
-  private Training trainAdam(SparkSession spark, Network net, JavaRDD<Block> blocks, long count, double[] start,
-      TrainingCheckpoint resumed) {
-    double reg = getRegParam();
-    double rate = getStepSize();
-    long baseSeed = getSeed();
-    int size = net.numWeights();
-    double[] w = start.clone();
-    Adam state = resumed == null ? new Adam(size, rate)
-        : new Adam(rate, resumed.adamM(), resumed.adamV(), resumed.adamSteps());
-    List<Double> history = resumed == null ? new ArrayList<>() : boxed(resumed.history());
-    int epoch = resumed == null ? 0 : resumed.iteration();
-    long began = System.nanoTime();
-    while (epoch < getMaxIter()) {
-      epoch++;
-      Broadcast<Adam> sharedState = blocks.context().broadcast(state, ClassTag$.MODULE$.apply(Adam.class));
-      Broadcast<double[]> sharedWeights = blocks.context().broadcast(w, ClassTag$.MODULE$.apply(double[].class));
-      int thisEpoch = epoch;
-      List<AdamPart> parts =
-          blocks
-              .mapPartitionsWithIndex((index, it) -> {
-                List<Block> local = new ArrayList<>();
-                it.forEachRemaining(local::add);
-                if (local.isEmpty()) {
-                  return Collections.<AdamPart>emptyIterator();
-                }
-                Collections.shuffle(local, new Random(baseSeed * 31 + thisEpoch * 1_000_003L + index));
-                Adam base = sharedState.value();
-                Adam adam = new Adam(base.learningRate(), base.firstMoment().clone(),
-                    base.secondMoment().clone(), base.steps());
-                double[] weights = sharedWeights.value().clone();
-                double[] gradient = new double[size];
-                AdamPart part = new AdamPart();
-                for (Block block : local) {
-                  Arrays.fill(gradient, 0);
-                  part.loss += net.lossAndGradient(weights, block, gradient);
-                  double scale = 1.0 / block.size();
-                  for (int i = 0; i < size; i++) {
-                    gradient[i] *= scale;
-                  }
-                  net.addWeightDecay(weights, reg, gradient);
-                  adam.step(weights, gradient);
-                  part.rows += block.size();
-                }
-                part.weights = weights;
-                part.m = adam.firstMoment();
-                part.v = adam.secondMoment();
-                part.steps = adam.steps() - base.steps();
-                return List.of(part).iterator();
-              }, true)
-              .collect();
-      sharedState.destroy();
-      sharedWeights.destroy();
-      double[] m = new double[size];
-      double[] v = new double[size];
-      Arrays.fill(w, 0);
-      double loss = 0;
-      long steps = 0;
-      for (AdamPart part : parts) {
-        double share = (double) part.rows / count;
-        for (int i = 0; i < size; i++) {
-          w[i] += share * part.weights[i];
-          m[i] += share * part.m[i];
-          v[i] += share * part.v[i];
-        }
-        loss += part.loss;
-        steps = Math.max(steps, part.steps);
-      }
-      state = new Adam(rate, m, v, state.steps() + steps);
-      double objective = loss / count + 0.5 * reg * net.squaredWeightNorm(w);
-      history.add(objective);
-      LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, getMaxIter(),
-          String.format(Locale.ROOT, "%.6f", objective),
-          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
-      checkpoint(spark, epoch, w, state, history);
-      int n = history.size();
-      if (n >= 2 && Math.abs(history.get(n - 2) - objective)
-          <= getTol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {
-        break;
-      }
-    }
-    return new Training(w, unboxed(history), epoch);
-  }
-
-  /** One partition's result of an Adam epoch. */
-  static final class AdamPart implements Serializable {
-    private static final long serialVersionUID = 1L;
-    double[] weights;
-    double[] m;
-    double[] v;
-    long steps;
-    long rows;
-    double loss;
-  }
-
-  /** Stacks validated rows (features, label as double) into blocks. */
-  static final class Stacker implements Iterator<Block> {
-    private final Iterator<Row> rows;
-    private final int blockSize;
-    private final int numFeatures;
-    private final int numClasses;
-    private final String featuresCol;
-    private final String labelCol;
-
-    Stacker(Iterator<Row> rows, int blockSize, Network net, String featuresCol, String labelCol) {
-      this.rows = rows;
-      this.blockSize = blockSize;
-      this.numFeatures = net.numInputs();
-      this.numClasses = net.numOutputs();
-      this.featuresCol = featuresCol;
-      this.labelCol = labelCol;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return rows.hasNext();
-    }
-
-    @Override
-    public Block next() {
-      if (!rows.hasNext()) {
-        throw new NoSuchElementException();
-      }
-      double[] x = new double[blockSize * numFeatures];
-      int[] y = new int[blockSize];
-      int n = 0;
-      while (n < blockSize && rows.hasNext()) {
-        Row row = rows.next();
-        y[n] = label(row);
-        copyFeatures(row, x, n * numFeatures);
-        n++;
-      }
-      return n == blockSize
-          ? new Block(x, y)
-          : new Block(Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n));
-    }
-
-    /** Copies the row's features into {@code x} at {@code offset}, refusing nulls, other sizes and non-finite values. */
-    private void copyFeatures(Row row, double[] x, int offset) {
-      if (row.isNullAt(0)) {
-        throw new IllegalArgumentException("LeakyMLPClassifier: column " + featuresCol + " holds a null vector");
-      }
-      Vector v = (Vector) row.get(0);
-      if (v.size() != numFeatures) {
-        throw new IllegalArgumentException(
-            "LeakyMLPClassifier: column " + featuresCol + " has a vector of size " + v.size()
-                + " but layers[0] is " + numFeatures);
-      }
-      if (v instanceof SparseVector sparse) {
-        int[] indices = sparse.indices();
-        double[] values = sparse.values();
-        for (int k = 0; k < indices.length; k++) {
-          x[offset + indices[k]] = values[k];
-        }
-      } else {
-        System.arraycopy(((DenseVector) v).values(), 0, x, offset, numFeatures);
-      }
-      for (int i = offset; i < offset + numFeatures; i++) {
-        if (!Double.isFinite(x[i])) {
-          throw new IllegalArgumentException(
-              "LeakyMLPClassifier: column " + featuresCol + " holds " + x[i] + "; features must be finite");
-        }
-      }
-    }
-
-    private int label(Row row) {
-      double value = row.isNullAt(1) ? Double.NaN : row.getDouble(1);
-      if (!(value >= 0 && value < numClasses && value == Math.rint(value))) {
-        throw new IllegalArgumentException(
-            "LeakyMLPClassifier: column " + labelCol + " holds " + (row.isNullAt(1) ? "null" : value)
-                + " but labels must be integers in [0, " + numClasses + ") for an output layer of "
-                + numClasses);
-      }
-      return (int) value;
-    }
+  /** The checkpoint folder, or empty when checkpoints are off. */
+  String checkpointFolder() {
+    return isDefined(checkpointDir) ? getCheckpointDir() : "";
   }
 
   @Override

@@ -18,15 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of an unfinished {@link LeakyMLPClassifier} fit, after {@code iteration} iterations
- * (l-bfgs) or epochs (adam): the weights, Adam's moments and step count, and the loss history.
- * Each one is a folder {@code iteration-NNNNNNNN} of one Parquet row under the checkpoint folder,
- * complete when Spark's {@code _SUCCESS} is in it; the two newest are kept.
+ * (l-bfgs) or epochs (adam): the weights, Adam's moments and step count, the last block-momentum
+ * update, and the loss history. Each one is a folder {@code iteration-NNNNNNNN} of one Parquet row
+ * under the checkpoint folder, complete when Spark's {@code _SUCCESS} is in it; the two newest
+ * are kept. Format 1 (before block momentum) still loads, with no update carried over.
  */
 record TrainingCheckpoint(String solver, int[] layers, double alpha, int iteration, double[] weights,
-    double[] adamM, double[] adamV, long adamSteps, double[] history) {
+    double[] adamM, double[] adamV, long adamSteps, double[] blockDelta, double[] history) {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoint.class);
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final String PREFIX = "iteration-";
   private static final StructType SCHEMA = new StructType()
       .add("formatVersion", DataTypes.IntegerType, false)
@@ -38,13 +39,14 @@ record TrainingCheckpoint(String solver, int[] layers, double alpha, int iterati
       .add("adamM", new ArrayType(DataTypes.DoubleType, false), false)
       .add("adamV", new ArrayType(DataTypes.DoubleType, false), false)
       .add("adamSteps", DataTypes.LongType, false)
-      .add("history", new ArrayType(DataTypes.DoubleType, false), false);
+      .add("history", new ArrayType(DataTypes.DoubleType, false), false)
+      .add("blockDelta", new ArrayType(DataTypes.DoubleType, false), true);
 
   /** Writes this checkpoint under {@code dir}, then drops all but the two newest. */
   void write(SparkSession spark, String dir) throws IOException {
     Path path = new Path(dir, String.format("%s%08d", PREFIX, iteration));
     Row row = RowFactory.create(FORMAT_VERSION, solver, layers, alpha, iteration, weights, adamM, adamV,
-        adamSteps, history);
+        adamSteps, history, blockDelta);
     spark.createDataFrame(List.of(row), SCHEMA).write().mode("overwrite").parquet(path.toString());
     List<Path> complete = complete(spark, dir);
     for (Path old : complete.subList(0, Math.max(0, complete.size() - 2))) {
@@ -67,13 +69,45 @@ record TrainingCheckpoint(String solver, int[] layers, double alpha, int iterati
       throw new IOException("Cannot read the training checkpoint " + newest + ": " + e.getMessage(), e);
     }
     int version = row.getInt(0);
-    if (version != FORMAT_VERSION) {
+    if (version < 1 || version > FORMAT_VERSION) {
       throw new IOException("Training checkpoint " + newest + " has format version " + version
-          + ", but this leaky-spark reads version " + FORMAT_VERSION);
+          + ", but this leaky-spark reads versions 1 to " + FORMAT_VERSION);
     }
     return new TrainingCheckpoint(row.getString(1), ints(row.getList(2)), row.getDouble(3), row.getInt(4),
         doubles(row.getList(5)), doubles(row.getList(6)), doubles(row.getList(7)), row.getLong(8),
-        doubles(row.getList(9)));
+        row.isNullAt(10) ? new double[0] : doubles(row.getList(10)), doubles(row.getList(9)));
+  }
+
+  /**
+   * The newest checkpoint in {@code dir} to resume from, or null when {@code dir} is empty or
+   * holds none; refuses one written by a fit with another solver, layers or alpha.
+   */
+  static TrainingCheckpoint resumable(SparkSession spark, String dir, String solver, int[] layers, double alpha) {
+    if (dir.isEmpty()) {
+      return null;
+    }
+    try {
+      TrainingCheckpoint latest = latest(spark, dir);
+      if (latest != null) {
+        latest.checkMatches(dir, solver, layers, alpha);
+        LOG.info("Resuming from the checkpoint of iteration {} in {}", latest.iteration(), dir);
+      }
+      return latest;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Writes this checkpoint when {@code dir} is set and its iteration is a multiple of {@code interval}. */
+  void writeIfDue(SparkSession spark, String dir, int interval) {
+    if (dir.isEmpty() || iteration % interval != 0) {
+      return;
+    }
+    try {
+      write(spark, dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write a checkpoint to " + dir, e);
+    }
   }
 
   /** Refuses a checkpoint written by a fit with other layers, alpha or solver. */

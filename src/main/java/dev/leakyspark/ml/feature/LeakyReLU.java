@@ -1,6 +1,7 @@
 package dev.leakyspark.ml.feature;
 
 import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.sql.LeakyReluExpression;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ public class LeakyReLU extends Transformer implements MLWritable {
   public StructType transformSchema(StructType schema) {
     StructType out = schema;
     for (Map.Entry<String, String> column : columns().entrySet()) {
-      out = out.add(outputField(schema, column.getKey(), column.getValue()));
+      out = Schemas.append(out, outputField(schema, column.getKey(), column.getValue()));
     }
     return out;
   }
@@ -206,24 +207,10 @@ public class LeakyReLU extends Transformer implements MLWritable {
   }
 
   private static StructField outputField(StructType schema, String input, String output) {
-    Set<String> names = new HashSet<>(Arrays.asList(schema.fieldNames()));
-    if (!names.contains(input)) {
-      throw new IllegalArgumentException(
-          "Input column " + input + " does not exist. Available: "
-              + String.join(", ", schema.fieldNames()));
-    }
-    if (names.contains(output)) {
-      throw new IllegalArgumentException("Output column " + output + " already exists.");
-    }
-    StructField field = schema.apply(input);
-    DataType type = LeakyReluExpression.resultType(field.dataType());
-    if (type == null) {
-      throw new IllegalArgumentException(
-          "Input column " + input + " must be " + LeakyReluExpression.SUPPORTED + ", but got "
-              + field.dataType().catalogString());
-    }
+    StructField field = Schemas.input(schema, input, type -> LeakyReluExpression.resultType(type) != null,
+        LeakyReluExpression.SUPPORTED);
     // Same shape, so ML attributes such as a vector's size still hold.
-    return new StructField(output, type, field.nullable(), field.metadata());
+    return new StructField(output, LeakyReluExpression.resultType(field.dataType()), field.nullable(), field.metadata());
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -78,7 +79,8 @@ class LeakyMLPClassifierTest {
   void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
     LeakyMLPClassificationModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
+            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "numPartitions"),
+            LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
             m -> m.weights().toArray(), "label", blobs, dir);
     assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());
   }
@@ -127,6 +129,60 @@ class LeakyMLPClassifierTest {
   }
 
   @Test
+  void fitsAreBitIdenticalWhateverTheInputsPartitioningAndRowOrder() {
+    LeakyMLPClassifier adam = mlp().setSolver(LeakyMLPClassifier.ADAM).setStepSize(0.01).setBlockSize(8)
+        .setNumPartitions(3).setLocalSteps(2).setBlockMomentum(0.5).setMaxIter(3);
+    LeakyMLPClassifier lbfgs = mlp().setNumPartitions(3).setMaxIter(5);
+    for (LeakyMLPClassifier estimator : List.of(adam, lbfgs)) {
+      double[] reference = estimator.fit(blobs.repartition(1)).weights().toArray();
+      for (Dataset<Row> layout : List.of(blobs.repartition(7), blobs.repartition(64),
+          blobs.orderBy(org.apache.spark.sql.functions.rand(5)).coalesce(2), blobs.orderBy("label"))) {
+        assertArrayEquals(reference, estimator.fit(layout).weights().toArray(), 0.0,
+            estimator.getSolver() + " on " + layout.rdd().getNumPartitions() + " input partitions");
+      }
+      double[] other = estimator.copy(new org.apache.spark.ml.param.ParamMap()).setNumPartitions(4)
+          .fit(blobs).weights().toArray();
+      assertFalse(java.util.Arrays.equals(reference, other), "another numPartitions is another (valid) fit");
+    }
+  }
+
+  @Test
+  void blocksAreSpreadOverExactlyNumPartitionsByContent() {
+    dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.01);
+    for (int n : new int[] {1, 5, 16}) {
+      TrainingBlocks data = TrainingBlocks.of(blobs.repartition(3), "features", "label", net, 8, n);
+      try {
+        assertEquals(n, data.numPartitions());
+        assertEquals(300, data.rows);
+        List<Integer> sizes = data.blocks.glom().map(List::size).collect();
+        assertEquals(n, sizes.size());
+        assertTrue(sizes.stream().allMatch(k -> k > 0), "every partition gets rows: " + sizes);
+        assertEquals(sizes.stream().mapToInt(Integer::intValue).max().getAsInt(), data.maxBlocksPerPartition);
+      } finally {
+        data.unpersist();
+      }
+    }
+    LeakyMLPClassifier unset = mlp();
+    assertFalse(unset.isDefined(unset.numPartitions()), "unset means the cluster's default parallelism");
+    assertThrows(java.util.NoSuchElementException.class, unset::getNumPartitions);
+    assertThrows(IllegalArgumentException.class, () -> unset.setNumPartitions(0));
+    assertThrows(IllegalArgumentException.class, () -> unset.setLocalSteps(0));
+    assertThrows(IllegalArgumentException.class, () -> unset.setBlockMomentum(1.0));
+  }
+
+  @Test
+  void lbfgsLossHistoryDoesNotDependOnTheNumberOfPartitions() {
+    LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(15);
+    double[] two = lbfgs.setNumPartitions(2).fit(blobs).summary().objectiveHistory();
+    double[] sixteen = lbfgs.setNumPartitions(16).fit(blobs).summary().objectiveHistory();
+    assertEquals(16, two.length);
+    for (int i = 0; i < two.length; i++) {
+      assertEquals(two[i], sixteen[i], 1e-9 * Math.abs(two[i]), "iteration " + i);
+    }
+    assertTrue(two[15] < 0.5 * two[0], java.util.Arrays.toString(two));
+  }
+
+  @Test
   void initialWeightsAndRegularisationAreUsed() {
     LeakyMLPClassificationModel base = mlp().setMaxIter(3).fit(blobs);
     LeakyMLPClassificationModel resumed =
@@ -140,7 +196,8 @@ class LeakyMLPClassifierTest {
   @Test
   void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) throws Exception {
     String checkpoints = dir.resolve("checkpoints").toString();
-    LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0);
+    LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0)
+        .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6); // several rounds an epoch, momentum carried
     LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(7).fit(blobs);
     adam.setCheckpointDir(checkpoints).setCheckpointInterval(2);
     adam.setMaxIter(5).fit(blobs); // "killed" after epoch 5: checkpoints of epochs 2 and 4
@@ -191,7 +248,7 @@ class LeakyMLPClassifierTest {
     assertFitError(rows(RowFactory.create(1.0, null)), "column features holds a null vector");
     assertFitError(blobs.limit(0), "the training data is empty");
     assertFitError(blobs.withColumnRenamed("features", "x"), "Input column features does not exist. Available: label, x");
-    assertFitError(blobs.withColumn("features", blobs.col("label")), "Column features must be of type vector but got double");
+    assertFitError(blobs.withColumn("features", blobs.col("label")), "Input column features must be of type vector but got double");
   }
 
   @Test

@@ -127,7 +127,7 @@ class LeakyReLUTest {
     assertSchemaError(new LeakyReLU().setInputCol("d").setOutputCol("i"),
         "Output column i already exists.");
     assertSchemaError(new LeakyReLU().setInputCol("s").setOutputCol("o"),
-        "Input column s must be numeric, array<float>, array<double> or vector, but got string");
+        "Input column s must be of type numeric, array<float>, array<double> or vector but got string");
     LeakyReLU mismatched = new LeakyReLU().setInputCols(new String[] {"d", "i"}).setOutputCols(new String[] {"o"});
     assertSchemaError(mismatched, "inputCols [d, i] and outputCols [o] must be non-empty and of the same length, but have 2 and 1 entries");
     LeakyReLU both = new LeakyReLU().setInputCol("d").setInputCols(new String[] {"i"}).setOutputCols(new String[] {"o"});

@@ -1,0 +1,107 @@
+package dev.leakyspark.ml.classification;
+
+import dev.leakyspark.nn.Adam;
+import dev.leakyspark.nn.Block;
+import dev.leakyspark.nn.BlockMomentum;
+import dev.leakyspark.nn.LocalAdam;
+import dev.leakyspark.nn.Network;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+
+/**
+ * Adam across the cluster by {@link LocalAdam}: each epoch, every partition shuffles its blocks
+ * (seeded by seed, epoch and partition), and in each round takes up to {@code localSteps} Adam
+ * steps on the next of them from the round's broadcast start. {@link TreeSum} adds the partitions'
+ * results, and the driver applies the mean update through block momentum. An epoch has as many
+ * rounds as the fullest partition needs.
+ */
+final class AdamTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdamTrainer.class);
+
+  private AdamTrainer() {}
+
+  static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
+      double[] start, TrainingCheckpoint resumed) {
+    int size = net.numWeights();
+    double rate = mlp.getStepSize();
+    double reg = mlp.getRegParam();
+    double momentum = mlp.getBlockMomentum();
+    long seed = mlp.getSeed();
+    int localSteps = mlp.getLocalSteps();
+    LocalAdam state;
+    List<Double> history = new ArrayList<>();
+    int epoch = 0;
+    if (resumed == null) {
+      state = new LocalAdam(start.clone(), new Adam(size, rate), new BlockMomentum(size, momentum));
+    } else {
+      double[] delta = resumed.blockDelta().length == size ? resumed.blockDelta() : new double[size];
+      state = new LocalAdam(resumed.weights(), new Adam(rate, resumed.adamM(), resumed.adamV(), resumed.adamSteps()),
+          new BlockMomentum(momentum, delta));
+      Arrays.stream(resumed.history()).forEach(history::add);
+      epoch = resumed.iteration();
+    }
+    int rounds = (data.maxBlocksPerPartition - 1) / localSteps + 1;
+    LOG.info("LeakyMLPClassifier adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {}",
+        rounds, localSteps, data.numPartitions(), momentum);
+    long began = System.nanoTime();
+    while (epoch < mlp.getMaxIter()) {
+      epoch++;
+      double loss = 0;
+      for (int round = 0; round < rounds; round++) {
+        int first = round * localSteps;
+        loss += state.finish(roundSums(spark, net, data.blocks, state.round(reg), seed, epoch, first, localSteps),
+            Math.min(localSteps, data.maxBlocksPerPartition - first));
+      }
+      double objective = loss / data.rows + 0.5 * reg * net.squaredWeightNorm(state.weights());
+      history.add(objective);
+      LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, mlp.getMaxIter(),
+          String.format(Locale.ROOT, "%.6f", objective),
+          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+      Adam adam = state.adam();
+      new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), epoch, state.weights().clone(),
+          adam.firstMoment().clone(), adam.secondMoment().clone(), adam.steps(), state.momentum().delta().clone(),
+          unboxed(history))
+          .writeIfDue(spark, mlp.checkpointFolder(), mlp.getCheckpointInterval());
+      int n = history.size();
+      if (n >= 2 && Math.abs(history.get(n - 2) - objective)
+          <= mlp.getTol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {
+        break;
+      }
+    }
+    return new Training(state.weights(), unboxed(history), epoch);
+  }
+
+  /** One round: every partition's local steps on blocks {@code [first, first + steps)} of its epoch order, summed. */
+  private static double[] roundSums(SparkSession spark, Network net, JavaRDD<Block> blocks, LocalAdam.Round round,
+      long seed, int epoch, int first, int steps) {
+    Broadcast<LocalAdam.Round> shared =
+        spark.sparkContext().broadcast(round, ClassTag$.MODULE$.apply(LocalAdam.Round.class));
+    try {
+      JavaRDD<double[]> parts = blocks.mapPartitionsWithIndex((index, it) -> {
+        List<Block> local = new ArrayList<>();
+        it.forEachRemaining(local::add);
+        Collections.shuffle(local, new Random(seed * 31 + epoch * 1_000_003L + index));
+        List<Block> chunk = local.subList(Math.min(first, local.size()), (int) Math.min((long) first + steps, local.size()));
+        return List.of(shared.value().localSteps(net, chunk)).iterator();
+      }, true);
+      return TreeSum.sum(parts, LocalAdam.sumsLength(net.numWeights()));
+    } finally {
+      shared.destroy();
+    }
+  }
+
+  static double[] unboxed(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.leakyspark.ml.classification;
+
+import dev.leakyspark.nn.Block;
+import dev.leakyspark.nn.Lbfgs;
+import dev.leakyspark.nn.Network;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+
+/**
+ * L-BFGS on the exact mean loss and gradient over every block: each function evaluation
+ * broadcasts the weights and adds up the partitions' sums with {@link TreeSum}. A resumed fit
+ * continues the iteration count and loss history of its checkpoint but starts a fresh L-BFGS
+ * memory there.
+ */
+final class LbfgsTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LbfgsTrainer.class);
+  private static final int MEMORY = 10;
+
+  private LbfgsTrainer() {}
+
+  static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
+      double[] start, TrainingCheckpoint resumed) {
+    double reg = mlp.getRegParam();
+    int[] passes = {0};
+    double[] firstLoss = {Double.NaN};
+    List<Double> history = new ArrayList<>();
+    Lbfgs.Objective objective =
+        (w, gradient) -> {
+          passes[0]++;
+          double[] sum = lossAndGradientSum(spark, net, data.blocks, w);
+          double scale = 1.0 / data.rows;
+          for (int i = 0; i < gradient.length; i++) {
+            gradient[i] = sum[i] * scale;
+          }
+          net.addWeightDecay(w, reg, gradient);
+          double loss = sum[gradient.length] * scale + 0.5 * reg * net.squaredWeightNorm(w);
+          if (passes[0] == 1) {
+            firstLoss[0] = loss;
+          }
+          return loss;
+        };
+    int done = resumed == null ? 0 : resumed.iteration();
+    if (resumed != null) {
+      Arrays.stream(resumed.history()).forEach(history::add);
+    }
+    long began = System.nanoTime();
+    Lbfgs.Result result =
+        new Lbfgs(MEMORY, Math.max(0, mlp.getMaxIter() - done), mlp.getTol())
+            .minimize(objective, start, (iteration, loss, w) -> {
+              LOG.info("LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
+                  done + iteration, mlp.getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
+                  String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+              if (history.isEmpty()) {
+                history.add(firstLoss[0]);
+              }
+              history.add(loss);
+              double[] none = new double[0];
+              new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), done + iteration, w.clone(),
+                  none, none, 0, none, AdamTrainer.unboxed(history))
+                  .writeIfDue(spark, mlp.checkpointFolder(), mlp.getCheckpointInterval());
+            });
+    if (history.isEmpty()) {
+      history.add(result.lossHistory()[0]);
+    }
+    return new Training(result.x(), AdamTrainer.unboxed(history), done + result.iterations());
+  }
+
+  /** The summed gradient over every block, then the summed loss, in one array. */
+  static double[] lossAndGradientSum(SparkSession spark, Network net, JavaRDD<Block> blocks, double[] w) {
+    int size = net.numWeights();
+    Broadcast<double[]> shared = spark.sparkContext().broadcast(w, ClassTag$.MODULE$.apply(double[].class));
+    try {
+      JavaRDD<double[]> parts = blocks.mapPartitions(it -> {
+        double[] gradient = new double[size];
+        double loss = 0;
+        while (it.hasNext()) {
+          loss += net.lossAndGradient(shared.value(), it.next(), gradient);
+        }
+        double[] sum = Arrays.copyOf(gradient, size + 1);
+        sum[size] = loss;
+        return List.of(sum).iterator();
+      });
+      return TreeSum.sum(parts, size + 1);
+    } finally {
+      shared.destroy();
+    }
+  }
+}

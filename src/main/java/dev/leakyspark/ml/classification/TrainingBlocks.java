@@ -1,0 +1,187 @@
+package dev.leakyspark.ml.classification;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.leakyspark.nn.Block;
+import dev.leakyspark.nn.Network;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * The training rows of a fit, validated and stacked into {@link Block}s, cached over exactly
+ * {@code numPartitions} partitions. A row's partition and its place there follow from a hash of
+ * its values (features and label), never from where it came from, so the blocks, and so the fit,
+ * are the same whatever the input's partitioning and row order. Hash order also mixes the
+ * classes into every block even when the input is sorted by label.
+ */
+final class TrainingBlocks {
+
+  final JavaRDD<Block> blocks;
+  /** Training rows in all. */
+  final long rows;
+  /** The most blocks any partition holds. */
+  final int maxBlocksPerPartition;
+
+  private TrainingBlocks(JavaRDD<Block> blocks, long rows, int maxBlocksPerPartition) {
+    this.blocks = blocks;
+    this.rows = rows;
+    this.maxBlocksPerPartition = maxBlocksPerPartition;
+  }
+
+  /**
+   * Assigns, sorts, validates and stacks the rows, and caches the blocks; refuses bad rows (with
+   * the column named) and empty data. Call {@link #unpersist} when done.
+   */
+  static TrainingBlocks of(Dataset<?> data, String features, String label, Network net, int blockSize,
+      int numPartitions) {
+    Dataset<Row> rows = data.select(col(features).as("f"), col(label).cast("double").as("y"));
+    // Dense and sparse forms of the same values hash alike; vector_to_array refuses nulls, which
+    // the stacker reports by column.
+    Column key = xxhash64(
+        when(col("f").isNotNull(), org.apache.spark.ml.functions.vector_to_array(col("f"), "float64")), col("y"));
+    JavaRDD<Block> blocks =
+        rows.withColumn("key", key)
+            .repartition(numPartitions, col("key"))
+            .sortWithinPartitions("key")
+            .select("f", "y")
+            .javaRDD()
+            .mapPartitions(it -> new Stacker(it, blockSize, net, features, label))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Tuple2<Long, Integer> counts = validatedCounts(blocks);
+      if (counts._1() == 0) {
+        throw new IllegalArgumentException("LeakyMLPClassifier: the training data is empty");
+      }
+      return new TrainingBlocks(blocks, counts._1(), counts._2());
+    } catch (RuntimeException e) {
+      blocks.unpersist(false);
+      throw e;
+    }
+  }
+
+  int numPartitions() {
+    return blocks.getNumPartitions();
+  }
+
+  void unpersist() {
+    blocks.unpersist(false);
+  }
+
+  /** Rows and the most blocks in a partition, surfacing the stacker's validation error instead of Spark's job failure. */
+  private static Tuple2<Long, Integer> validatedCounts(JavaRDD<Block> blocks) {
+    try {
+      return blocks
+          .mapPartitions(it -> {
+            long rows = 0;
+            int count = 0;
+            while (it.hasNext()) {
+              rows += it.next().size();
+              count++;
+            }
+            return java.util.List.of(new Tuple2<>(rows, count)).iterator();
+          })
+          .fold(new Tuple2<>(0L, 0), (a, b) -> new Tuple2<>(a._1() + b._1(), Math.max(a._2(), b._2())));
+    } catch (Exception e) { // a SparkException, thrown undeclared
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof IllegalArgumentException) {
+          throw new IllegalArgumentException(cause.getMessage(), e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Stacks validated rows (features, label as double) into blocks. */
+  static final class Stacker implements Iterator<Block> {
+    private final Iterator<Row> rows;
+    private final int blockSize;
+    private final int numFeatures;
+    private final int numClasses;
+    private final String featuresCol;
+    private final String labelCol;
+
+    Stacker(Iterator<Row> rows, int blockSize, Network net, String featuresCol, String labelCol) {
+      this.rows = rows;
+      this.blockSize = blockSize;
+      this.numFeatures = net.numInputs();
+      this.numClasses = net.numOutputs();
+      this.featuresCol = featuresCol;
+      this.labelCol = labelCol;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Block next() {
+      if (!rows.hasNext()) {
+        throw new NoSuchElementException();
+      }
+      double[] x = new double[blockSize * numFeatures];
+      int[] y = new int[blockSize];
+      int n = 0;
+      while (n < blockSize && rows.hasNext()) {
+        Row row = rows.next();
+        y[n] = label(row);
+        copyFeatures(row, x, n * numFeatures);
+        n++;
+      }
+      return n == blockSize
+          ? new Block(x, y)
+          : new Block(Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n));
+    }
+
+    /** Copies the row's features into {@code x} at {@code offset}, refusing nulls, other sizes and non-finite values. */
+    private void copyFeatures(Row row, double[] x, int offset) {
+      if (row.isNullAt(0)) {
+        throw new IllegalArgumentException("LeakyMLPClassifier: column " + featuresCol + " holds a null vector");
+      }
+      Vector v = (Vector) row.get(0);
+      if (v.size() != numFeatures) {
+        throw new IllegalArgumentException(
+            "LeakyMLPClassifier: column " + featuresCol + " has a vector of size " + v.size()
+                + " but layers[0] is " + numFeatures);
+      }
+      if (v instanceof SparseVector sparse) {
+        int[] indices = sparse.indices();
+        double[] values = sparse.values();
+        for (int k = 0; k < indices.length; k++) {
+          x[offset + indices[k]] = values[k];
+        }
+      } else {
+        System.arraycopy(((DenseVector) v).values(), 0, x, offset, numFeatures);
+      }
+      for (int i = offset; i < offset + numFeatures; i++) {
+        if (!Double.isFinite(x[i])) {
+          throw new IllegalArgumentException(
+              "LeakyMLPClassifier: column " + featuresCol + " holds " + x[i] + "; features must be finite");
+        }
+      }
+    }
+
+    private int label(Row row) {
+      double value = row.isNullAt(1) ? Double.NaN : row.getDouble(1);
+      if (!(value >= 0 && value < numClasses && value == Math.rint(value))) {
+        throw new IllegalArgumentException(
+            "LeakyMLPClassifier: column " + labelCol + " holds " + (row.isNullAt(1) ? "null" : value)
+                + " but labels must be integers in [0, " + numClasses + ") for an output layer of "
+                + numClasses);
+      }
+      return (int) value;
+    }
+  }
+}
