@@ -38,6 +38,17 @@ leaky_install_fashion_mnist() {
   return 0
 }
 
+# Installs Debian's OpenBLAS when no native BLAS is on the machine and this runs as root with
+# apt-get: netlib's JNIBLAS then loads it, which trains about twice as fast as the JVM's VectorBLAS.
+leaky_install_openblas() {
+  if ! ldconfig -p 2>/dev/null | grep -q 'libblas\.so\.3 ' && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "leaky-spark: installing libopenblas0-pthread (native BLAS)..." >&2
+    (apt-get update -q && apt-get install -y -q libopenblas0-pthread) >/dev/null 2>&1 \
+      || echo "leaky-spark: could not install OpenBLAS; training uses the JVM's BLAS" >&2
+  fi
+  return 0
+}
+
 # leaky_submit MAIN_CLASS [--master M] [--deploy-mode D] [--conf k=v]... [--driver-memory X] [app options]
 # (an app's --conf FILE, without '=', stays with the app options)
 leaky_submit() {

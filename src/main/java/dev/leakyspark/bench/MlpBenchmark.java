@@ -52,7 +52,7 @@ public final class MlpBenchmark {
     String data = o.getOrDefault("data", Idx.FASHION_MNIST_DIR);
     List<String> runs = List.of(o.getOrDefault("runs", "spark,l-bfgs,adam").split(","));
     for (String run : runs) {
-      if (!List.of("spark", "l-bfgs", "adam").contains(run)) {
+      if (!List.of("spark", LeakyMLPClassifier.LBFGS, LeakyMLPClassifier.ADAM).contains(run)) {
         throw new JobArgs.UsageException("--runs takes spark, l-bfgs and adam but got " + run);
       }
     }
@@ -91,7 +91,7 @@ public final class MlpBenchmark {
           name = "Spark MultilayerPerceptronClassifier (sigmoid)";
         } else {
           LeakyMLPClassificationModel m = new LeakyMLPClassifier()
-              .setLayers(layers).setAlpha(alpha).setSolver(run).setMaxIter(run.equals("adam") ? epochs : iters)
+              .setLayers(layers).setAlpha(alpha).setSolver(run).setMaxIter(run.equals(LeakyMLPClassifier.ADAM) ? epochs : iters)
               .setSeed(42).fit(train);
           model = m;
           done = m.summary().totalIterations();
@@ -108,12 +108,12 @@ public final class MlpBenchmark {
             name, run, done, accuracy, seconds, seconds / Math.max(1, done)));
       }
       System.out.println(table);
-      if (!Double.isNaN(sparkAccuracy) && runs.contains("adam")) {
+      if (!Double.isNaN(sparkAccuracy) && runs.contains(LeakyMLPClassifier.ADAM)) {
         System.out.printf(Locale.ROOT, "Spark's final test accuracy: %.4f after %.1f s%n", sparkAccuracy, sparkSeconds);
         for (int k = 1; k <= epochs; k++) {
           long start = System.nanoTime();
           LeakyMLPClassificationModel m = new LeakyMLPClassifier().setLayers(layers).setAlpha(alpha)
-              .setSolver("adam").setMaxIter(k).setSeed(42).fit(train);
+              .setSolver(LeakyMLPClassifier.ADAM).setMaxIter(k).setSeed(42).fit(train);
           double seconds = (System.nanoTime() - start) / 1e9;
           double accuracy = accuracy(m, test);
           System.out.printf(Locale.ROOT, "adam, %d epochs: test accuracy %.4f in %.1f s%n", k, accuracy, seconds);

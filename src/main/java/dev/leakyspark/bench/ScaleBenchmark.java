@@ -62,7 +62,7 @@ public final class ScaleBenchmark {
 
       resetPeaks();
       began = System.nanoTime();
-      new LeakyMLPClassifier().setLayers(new int[] {dims, 128, 10}).setSolver("adam").setMaxIter(1)
+      new LeakyMLPClassifier().setLayers(new int[] {dims, 128, 10}).setSolver(LeakyMLPClassifier.ADAM).setMaxIter(1)
           .setSeed(1).fit(spark.read().parquet(input));
       seconds = (System.nanoTime() - began) / 1e9;
       table.add(row(rows, gb, "fit, 1 adam epoch (" + dims + "-128-10)", seconds));

@@ -66,7 +66,13 @@ public final class Train {
       "  --solver S            adam (default) or l-bfgs",
       "  --max-iter N          epochs for adam, iterations for l-bfgs (default 20)",
       "  --step-size R         Adam learning rate (default 0.001)",
+      "  --step-size-schedule S  cosine (default: decays the rate to 0 over the epochs) or constant",
       "  --block-size N        rows per block and Adam mini-batch (default 128)",
+      "  --num-partitions N    partitions the training blocks are spread over (default: Spark's default parallelism)",
+      "  --local-steps N       adam: steps each partition takes between averagings (default "
+          + LeakyMLPClassifier.DEFAULT_LOCAL_STEPS + ")",
+      "  --block-momentum M    adam: momentum on the averaged update, in [0, 1) (default "
+          + LeakyMLPClassifier.DEFAULT_BLOCK_MOMENTUM + ")",
       "  --reg-param R         L2 regularisation (default 0)",
       "  --seed N              random seed (default 42)",
       "  --standardize B       put a StandardScaler before the classifier: true (default) or false",
@@ -88,15 +94,15 @@ public final class Train {
 
   /** Validated options; {@code layers} is empty when it is inferred from the data. */
   record Options(String train, String test, String inputFormat, List<String> features, String label,
-      int[] layers, double alpha, String solver, int maxIter, double stepSize, int blockSize,
-      double regParam, long seed, boolean standardize, String model, String metrics, String checkpoint,
-      int checkpointInterval, boolean resume, boolean overwrite) {
+      int[] layers, double alpha, String solver, int maxIter, double stepSize, String stepSizeSchedule, int blockSize,
+      double regParam, Integer numPartitions, int localSteps, double blockMomentum, long seed, boolean standardize,
+      String model, String metrics, String checkpoint, int checkpointInterval, boolean resume, boolean overwrite) {
 
     static Options parse(String[] args) {
       Map<String, String> o = JobArgs.parse(args,
           Set.of("train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
-              "max-iter", "step-size", "block-size", "reg-param", "seed", "standardize", "model", "metrics",
-              "checkpoint", "checkpoint-interval"),
+              "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps", "block-momentum",
+              "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval"),
           Set.of("overwrite", "resume"));
       String train = o.get("train");
       String test = o.get("test");
@@ -126,6 +132,11 @@ public final class Train {
         throw new JobArgs.UsageException("--step-size must be > 0 and --reg-param >= 0, but got "
             + stepSize + " and " + regParam);
       }
+      double blockMomentum = JobArgs.finiteDouble(o, "block-momentum", LeakyMLPClassifier.DEFAULT_BLOCK_MOMENTUM);
+      if (!(blockMomentum >= 0 && blockMomentum < 1)) {
+        throw new JobArgs.UsageException("--block-momentum must be in [0, 1) but got " + blockMomentum);
+      }
+      Integer numPartitions = o.containsKey("num-partitions") ? JobArgs.integer(o, "num-partitions", 1, 1) : null;
       boolean resume = JobArgs.flag(o, "resume", false);
       if (resume && o.get("checkpoint") == null) {
         throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
@@ -138,15 +149,20 @@ public final class Train {
       }
       return new Options(train, test, inputFormat, features, o.getOrDefault("label", "label"),
           JobArgs.sizes(o, "layers", 2), JobArgs.finiteDouble(o, "alpha", LeakyRelu.DEFAULT_ALPHA),
-          JobArgs.oneOf(o, "solver", "adam", List.of("adam", "l-bfgs")),
-          JobArgs.integer(o, "max-iter", 20, 0), stepSize, JobArgs.integer(o, "block-size", 128, 1),
-          regParam, seed, JobArgs.flag(o, "standardize", true), model, metrics, o.get("checkpoint"),
+          JobArgs.oneOf(o, "solver", LeakyMLPClassifier.ADAM, List.of(LeakyMLPClassifier.ADAM, LeakyMLPClassifier.LBFGS)),
+          JobArgs.integer(o, "max-iter", 20, 0), stepSize,
+          JobArgs.oneOf(o, "step-size-schedule", LeakyMLPClassifier.COSINE,
+              List.of(LeakyMLPClassifier.COSINE, LeakyMLPClassifier.CONSTANT)),
+          JobArgs.integer(o, "block-size", 128, 1),
+          regParam, numPartitions, JobArgs.integer(o, "local-steps", LeakyMLPClassifier.DEFAULT_LOCAL_STEPS, 1),
+          blockMomentum, seed, JobArgs.flag(o, "standardize", true), model, metrics, o.get("checkpoint"),
           JobArgs.integer(o, "checkpoint-interval", 5, 1), resume, JobArgs.flag(o, "overwrite", false));
     }
   }
 
   /** What a run produced. */
-  record Result(Evaluation evaluation, long trainRows, int[] layers, int iterations, double seconds) {}
+  record Result(Evaluation evaluation, long trainRows, int[] layers, int iterations, double seconds,
+      List<String> blas) {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -160,7 +176,9 @@ public final class Train {
       System.out.printf(Locale.ROOT,
           "train: test accuracy %.4f, weighted F1 %.4f on %d rows (layers %s, %s, %d %s on %d rows, %.1f s)%n",
           e.accuracy(), e.weightedF1(), e.total(), join(r.layers()), options.solver(), r.iterations(),
-          options.solver().equals("adam") ? "epochs" : "iterations", r.trainRows(), r.seconds());
+          options.solver().equals(LeakyMLPClassifier.ADAM) ? "epochs" : "iterations", r.trainRows(), r.seconds());
+      System.out.println("train: BLAS    " + String.join(", ", r.blas())
+          + (r.blas().stream().anyMatch(b -> b.startsWith("JNI")) ? " (native)" : " (JVM; install OpenBLAS for native speed)"));
       System.out.println("train: model   " + options.model());
       System.out.println("train: metrics " + options.metrics() + " (metrics.json, loss.png, confusion-matrix.png)");
     });
@@ -194,9 +212,14 @@ public final class Train {
       }
       LeakyMLPClassifier mlp = new LeakyMLPClassifier()
           .setLayers(layers).setAlpha(options.alpha()).setSolver(options.solver())
-          .setMaxIter(options.maxIter()).setStepSize(options.stepSize()).setBlockSize(options.blockSize())
+          .setMaxIter(options.maxIter()).setStepSize(options.stepSize())
+          .setStepSizeSchedule(options.stepSizeSchedule()).setBlockSize(options.blockSize())
           .setRegParam(options.regParam()).setSeed(options.seed())
+          .setLocalSteps(options.localSteps()).setBlockMomentum(options.blockMomentum())
           .setFeaturesCol(features).setLabelCol(options.label());
+      if (options.numPartitions() != null) {
+        mlp.setNumPartitions(options.numPartitions());
+      }
       if (options.checkpoint() != null) {
         mlp.setCheckpointDir(options.checkpoint()).setCheckpointInterval(options.checkpointInterval());
       }
@@ -215,7 +238,8 @@ public final class Train {
         throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
       }
       double[] history = mlpModel.summary().objectiveHistory();
-      Result result = new Result(evaluation, trainRows, layers, mlpModel.summary().totalIterations(), seconds);
+      Result result = new Result(evaluation, trainRows, layers, mlpModel.summary().totalIterations(), seconds,
+          blasBackends(spark));
 
       Path stagedModel = DataIO.staging(options.model());
       Path stagedMetrics = DataIO.staging(options.metrics());
@@ -233,6 +257,15 @@ public final class Train {
     } finally {
       train.unpersist();
     }
+  }
+
+  /** The BLAS implementations the executors load (JNIBLAS is native; VectorBLAS and Java11BLAS run in the JVM). */
+  static List<String> blasBackends(SparkSession spark) {
+    int slots = spark.sparkContext().defaultParallelism();
+    return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .parallelize(java.util.Collections.nCopies(slots, 0), slots)
+        .map(i -> dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName())
+        .distinct().collect().stream().sorted().toList();
   }
 
   /**
@@ -355,6 +388,7 @@ public final class Train {
     }
     json.put("perClass", perClass);
     json.put("trainSeconds", result.seconds());
+    json.put("blas", result.blas());
     json.put("iterations", result.iterations());
     json.put("objectiveHistory", history);
     Map<String, Object> params = new LinkedHashMap<>();
@@ -363,8 +397,13 @@ public final class Train {
     params.put("solver", options.solver());
     params.put("maxIter", options.maxIter());
     params.put("stepSize", options.stepSize());
+    params.put("stepSizeSchedule", options.stepSizeSchedule());
     params.put("blockSize", options.blockSize());
     params.put("regParam", options.regParam());
+    params.put("numPartitions", options.numPartitions() != null ? options.numPartitions()
+        : spark.sparkContext().defaultParallelism());
+    params.put("localSteps", options.localSteps());
+    params.put("blockMomentum", options.blockMomentum());
     params.put("seed", options.seed());
     params.put("standardize", options.standardize());
     params.put("checkpoint", options.checkpoint());
@@ -375,7 +414,7 @@ public final class Train {
     try (OutputStream out = fs.create(new Path(dir, "metrics.json"), false)) {
       new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, json);
     }
-    String step = options.solver().equals("adam") ? "epoch" : "iteration";
+    String step = options.solver().equals(LeakyMLPClassifier.ADAM) ? "epoch" : "iteration";
     try (OutputStream out = fs.create(new Path(dir, "loss.png"), false)) {
       Charts.lossCurve(history, step, "Training loss, layers " + join(result.layers()) + ", " + options.solver(), out);
     }

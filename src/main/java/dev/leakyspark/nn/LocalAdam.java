@@ -13,7 +13,7 @@ import java.util.Arrays;
  * <pre>{@code
  * LocalAdam adam = new LocalAdam(net.initialWeights(42), new Adam(net.numWeights(), 1e-3),
  *     new BlockMomentum(net.numWeights(), 0.5));
- * LocalAdam.Round round = adam.round(0.0);                  // broadcast this
+ * LocalAdam.Round round = adam.round(1e-3, 0.0);            // broadcast this
  * double[] a = round.localSteps(net, blocksOfWorker1);     // on each worker
  * double[] b = round.localSteps(net, blocksOfWorker2);
  * for (int i = 0; i < a.length; i++) a[i] += b[i];           // in a fixed order, for repeatable bits
@@ -42,10 +42,13 @@ public final class LocalAdam {
     this.momentum = momentum;
   }
 
-  /** What every worker starts this round from; {@code regParam} is the L2 term of each step. */
-  public Round round(double regParam) {
+  /**
+   * What every worker starts this round from, stepping at {@code learningRate} (a schedule may
+   * change it from round to round) with the L2 term {@code regParam}.
+   */
+  public Round round(double learningRate, double regParam) {
     return new Round(momentum.start(weights), adam.firstMoment().clone(), adam.secondMoment().clone(),
-        adam.steps(), adam.learningRate(), regParam);
+        adam.steps(), learningRate, regParam);
   }
 
   /**

@@ -73,6 +73,11 @@ class TrainTest {
     assertEquals(15, metrics.get("iterations").asInt());
     assertEquals(15, metrics.get("objectiveHistory").size());
     assertEquals("[30,16,10]", metrics.at("/params/layers").toString());
+    String blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+    assertEquals("[\"" + blas + "\"]", metrics.get("blas").toString(), "the BLAS the executors (here, this JVM) loaded");
+    assertTrue(r.out().contains("train: BLAS    " + blas), r.out());
+    assertEquals(2, metrics.at("/params/numPartitions").asInt(), "unset: the default parallelism of local[2]");
+    assertEquals("cosine", metrics.at("/params/stepSizeSchedule").asText());
     long cells = 0;
     for (JsonNode row : metrics.get("confusionMatrix")) {
       for (JsonNode cell : row) {
@@ -94,6 +99,25 @@ class TrainTest {
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(List.of("metrics", "model"), files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no staging folders left behind");
+    }
+  }
+
+  @Test
+  void scaleOutOptionsReachTheClassifier(@TempDir Path out) throws Exception {
+    JobCall r = train(args(out, "--max-iter", "3", "--num-partitions", "3", "--local-steps", "2",
+        "--block-momentum", "0.25", "--step-size-schedule", "constant"));
+    assertEquals(0, r.status(), r.err());
+    JsonNode params = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile()).get("params");
+    assertEquals(3, params.get("numPartitions").asInt());
+    assertEquals(2, params.get("localSteps").asInt());
+    assertEquals(0.25, params.get("blockMomentum").asDouble(), 0.0);
+    assertEquals("constant", params.get("stepSizeSchedule").asText());
+    assertTrue(r.err().contains("rounds per epoch of up to 2 local steps on 3 partitions, block momentum 0.25, constant"),
+        "the fit's own log line: " + r.err());
+    for (String[] bad : new String[][] {{"--block-momentum", "1"}, {"--num-partitions", "0"}, {"--local-steps", "0"},
+        {"--step-size-schedule", "linear"}}) {
+      JobCall refused = train(args(out.resolve("bad"), bad));
+      assertEquals(2, refused.status(), String.join(" ", bad) + ": " + refused.err());
     }
   }
 

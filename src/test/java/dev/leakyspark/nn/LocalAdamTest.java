@@ -43,7 +43,7 @@ class LocalAdamTest {
     double[] expected = sequential(w0, reference, data);
 
     LocalAdam local = new LocalAdam(w0.clone(), new Adam(NET.numWeights(), RATE), new BlockMomentum(NET.numWeights(), 0));
-    double[] sums = local.round(REG).localSteps(NET, data);
+    double[] sums = local.round(RATE, REG).localSteps(NET, data);
     double loss = local.finish(sums, data.size());
 
     assertArrayEquals(expected, local.weights(), 1e-15);
@@ -70,7 +70,7 @@ class LocalAdamTest {
 
     double eta = 0.6;
     LocalAdam local = new LocalAdam(w0.clone(), new Adam(n, RATE), new BlockMomentum(n, eta));
-    LocalAdam.Round round = local.round(REG);
+    LocalAdam.Round round = local.round(RATE, REG);
     double[] sums = round.localSteps(NET, a);
     double[] other = round.localSteps(NET, b);
     for (int i = 0; i < sums.length; i++) {
@@ -92,7 +92,7 @@ class LocalAdamTest {
     assertEquals(3, local.adam().steps(), "steps grow by the most any worker took");
 
     // The next round starts ahead by eta times the last update (Nesterov).
-    double[] next = local.round(REG).weights();
+    double[] next = local.round(RATE, REG).weights();
     for (int i = 0; i < n; i++) {
       assertEquals(mean[i] + eta * (mean[i] - w0[i]), next[i], 1e-14);
     }
@@ -125,7 +125,7 @@ class LocalAdamTest {
     assertThrows(IllegalArgumentException.class,
         () -> new LocalAdam(new double[n], new Adam(n + 1, RATE), new BlockMomentum(n, 0)));
     LocalAdam local = new LocalAdam(new double[n], new Adam(n, RATE), new BlockMomentum(n, 0));
-    double[] empty = local.round(0).localSteps(NET, List.of());
+    double[] empty = local.round(RATE, 0).localSteps(NET, List.of());
     assertArrayEquals(new double[LocalAdam.sumsLength(n)], empty, 0.0, "no blocks, no contribution");
     IllegalArgumentException noRows = assertThrows(IllegalArgumentException.class, () -> local.finish(empty, 0));
     assertEquals("a round must train on at least one row", noRows.getMessage());

@@ -39,6 +39,7 @@ final class AdamTrainer {
     double momentum = mlp.getBlockMomentum();
     long seed = mlp.getSeed();
     int localSteps = mlp.getLocalSteps();
+    boolean cosine = mlp.getStepSizeSchedule().equals(LeakyMLPClassifier.COSINE);
     LocalAdam state;
     List<Double> history = new ArrayList<>();
     int epoch = 0;
@@ -52,15 +53,18 @@ final class AdamTrainer {
       epoch = resumed.iteration();
     }
     int rounds = (data.maxBlocksPerPartition - 1) / localSteps + 1;
-    LOG.info("LeakyMLPClassifier adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {}",
-        rounds, localSteps, data.numPartitions(), momentum);
+    LOG.info("LeakyMLPClassifier adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
+        + " {} step size {}", rounds, localSteps, data.numPartitions(), momentum, mlp.getStepSizeSchedule(), rate);
     long began = System.nanoTime();
     while (epoch < mlp.getMaxIter()) {
       epoch++;
       double loss = 0;
       for (int round = 0; round < rounds; round++) {
         int first = round * localSteps;
-        loss += state.finish(roundSums(spark, net, data.blocks, state.round(reg), seed, epoch, first, localSteps),
+        double progress = (epoch - 1 + (double) round / rounds) / mlp.getMaxIter();
+        // Kept above 0, which Adam refuses, when a tiny stepSize decays below the smallest double.
+        double stepRate = cosine ? Math.max(Double.MIN_VALUE, 0.5 * rate * (1 + Math.cos(Math.PI * progress))) : rate;
+        loss += state.finish(roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps),
             Math.min(localSteps, data.maxBlocksPerPartition - first));
       }
       double objective = loss / data.rows + 0.5 * reg * net.squaredWeightNorm(state.weights());

@@ -63,6 +63,10 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public static final String LBFGS = "l-bfgs";
   /** The {@code solver} for mini-batch Adam in rounds of local steps, averaged across partitions. */
   public static final String ADAM = "adam";
+  /** The {@code stepSizeSchedule} that keeps {@code stepSize} throughout. */
+  public static final String CONSTANT = "constant";
+  /** The {@code stepSizeSchedule} that decays {@code stepSize} along half a cosine, to 0 at {@code maxIter}. */
+  public static final String COSINE = "cosine";
 
   private final String uid;
   private final IntArrayParam layers;
@@ -80,6 +84,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   private final IntParam numPartitions;
   private final IntParam localSteps;
   private final DoubleParam blockMomentum;
+  private final Param<String> stepSizeSchedule;
   private final MLPColumns columns;
   private final Param<String> labelCol;
 
@@ -144,6 +149,10 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
         new DoubleParam(this, "blockMomentum",
             "adam: momentum on the averaged update of each round (BMUF), in [0, 1); 0 is plain model averaging",
             ParamValidators.inRange(0, 1, true, false));
+    stepSizeSchedule =
+        new Param<>(this, "stepSizeSchedule",
+            "adam: constant keeps stepSize; cosine decays it from stepSize towards 0 over maxIter epochs",
+            ParamValidators.inArray(new String[] {CONSTANT, COSINE}));
     columns = new MLPColumns(this);
     labelCol = MLPColumns.column(this, "labelCol", "label column name: class indices 0, 1, ...");
     setDefault(alpha, LeakyRelu.DEFAULT_ALPHA);
@@ -157,6 +166,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     setDefault(checkpointInterval, 10);
     setDefault(localSteps, DEFAULT_LOCAL_STEPS);
     setDefault(blockMomentum, DEFAULT_BLOCK_MOMENTUM);
+    setDefault(stepSizeSchedule, COSINE);
     columns.defaults().forEach(this::setDefault);
     setDefault(labelCol, "label");
   }
@@ -178,6 +188,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public DoubleParam tol() { return tol; }
   /** Adam learning rate (default 0.001). */
   public DoubleParam stepSize() { return stepSize; }
+  /** How the Adam learning rate changes over the epochs: {@code cosine} (default) or {@code constant}. */
+  public Param<String> stepSizeSchedule() { return stepSizeSchedule; }
   /** Rows per block (default 128). */
   public IntParam blockSize() { return blockSize; }
   /** Random seed. */
@@ -208,6 +220,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public int getMaxIter() { return (Integer) $(maxIter); }
   public double getTol() { return (Double) $(tol); }
   public double getStepSize() { return (Double) $(stepSize); }
+  public String getStepSizeSchedule() { return $(stepSizeSchedule); }
   public int getBlockSize() { return (Integer) $(blockSize); }
   public long getSeed() { return (Long) $(seed); }
   public double getRegParam() { return (Double) $(regParam); }
@@ -230,6 +243,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   public LeakyMLPClassifier setMaxIter(int value) { return (LeakyMLPClassifier) set(maxIter, value); }
   public LeakyMLPClassifier setTol(double value) { return (LeakyMLPClassifier) set(tol, value); }
   public LeakyMLPClassifier setStepSize(double value) { return (LeakyMLPClassifier) set(stepSize, value); }
+  public LeakyMLPClassifier setStepSizeSchedule(String value) { return (LeakyMLPClassifier) set(stepSizeSchedule, value); }
   public LeakyMLPClassifier setBlockSize(int value) { return (LeakyMLPClassifier) set(blockSize, value); }
   public LeakyMLPClassifier setSeed(long value) { return (LeakyMLPClassifier) set(seed, value); }
   public LeakyMLPClassifier setRegParam(double value) { return (LeakyMLPClassifier) set(regParam, value); }

@@ -197,7 +197,8 @@ class LeakyMLPClassifierTest {
   void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) throws Exception {
     String checkpoints = dir.resolve("checkpoints").toString();
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0)
-        .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6); // several rounds an epoch, momentum carried
+        .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6) // several rounds an epoch, momentum carried
+        .setStepSizeSchedule(LeakyMLPClassifier.CONSTANT); // so that a 5-epoch fit is the start of a 7-epoch one
     LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(7).fit(blobs);
     adam.setCheckpointDir(checkpoints).setCheckpointInterval(2);
     adam.setMaxIter(5).fit(blobs); // "killed" after epoch 5: checkpoints of epochs 2 and 4
