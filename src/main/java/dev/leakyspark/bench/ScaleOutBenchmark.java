@@ -23,9 +23,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Adam's accuracy and speed as the training partitions grow, for two schemes side by side in one
- * run: once-per-epoch model averaging (every partition trains a whole epoch alone, then the
- * models are averaged: {@code localSteps} unbounded, no block momentum) and the default rounds of
- * {@code localSteps} steps with block momentum. For each {@code numPartitions} it prints the
+ * run: the scheme of leaky-spark 0.1 (every partition trains a whole epoch alone, then the models
+ * are averaged: {@code localSteps} unbounded, no block momentum, a constant rate) and rounds of
+ * {@code localSteps} steps with the given block momentum and rate schedule (the defaults unless
+ * given). For each {@code numPartitions} it prints the
  * accuracy, the seconds per epoch (the fit's time less that of a 0-epoch fit, which only stacks
  * the rows), the Spark jobs per epoch and the most bytes of task results the driver received in
  * one job, measured by a listener.
@@ -100,11 +101,11 @@ public final class ScaleOutBenchmark {
           LeakyMLPClassifier mlp = base.copy(org.apache.spark.ml.param.ParamMap.empty()).setMaxIter(epochs);
           String name;
           if (scheme.equals("epoch")) {
-            mlp.setLocalSteps(Integer.MAX_VALUE).setBlockMomentum(0);
-            name = "once-per-epoch averaging";
+            mlp.setLocalSteps(Integer.MAX_VALUE).setBlockMomentum(0).setStepSizeSchedule(LeakyMLPClassifier.CONSTANT);
+            name = "before: once-per-epoch averaging, constant rate";
           } else if (scheme.equals("rounds")) {
             mlp.setLocalSteps(localSteps).setBlockMomentum(momentum);
-            name = localSteps + " local steps, block momentum " + momentum;
+            name = localSteps + " local steps, block momentum " + momentum + ", " + schedule + " rate";
           } else {
             throw new JobArgs.UsageException("--schemes takes epoch and rounds but got " + scheme);
           }

@@ -90,7 +90,7 @@ record TrainingCheckpoint(String solver, int[] layers, double alpha, int iterati
       TrainingCheckpoint latest = latest(spark, dir);
       if (latest != null) {
         latest.checkMatches(dir, solver, layers, alpha);
-        LOG.info("Resuming from the checkpoint of iteration {} in {}", latest.iteration(), dir);
+        LOG.info("LeakyMLPClassifier: resuming from the checkpoint of iteration {} in {}", latest.iteration(), dir);
       }
       return latest;
     } catch (IOException e) {
