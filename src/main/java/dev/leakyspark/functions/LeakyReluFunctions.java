@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p>The column functions and SQL compile to a {@code staticinvoke} of the kernel in generated
  * code (no boxing), and accept numeric, {@code array<float>}, {@code array<double>} and ML vector
- * columns; see {@link LeakyReluExpression} for the type rules.
+ * columns; see {@link dev.leakyspark.sql.LeakyReluTypes} for the type rules.
  */
 public final class LeakyReluFunctions {
 

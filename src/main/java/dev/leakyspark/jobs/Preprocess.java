@@ -3,7 +3,7 @@ package dev.leakyspark.jobs;
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.functions.LeakyReluFunctions;
-import dev.leakyspark.sql.LeakyReluExpression;
+import dev.leakyspark.sql.LeakyReluTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -121,7 +121,7 @@ public final class Preprocess {
 
   static List<String> supportedColumns(Dataset<Row> data) {
     return Arrays.stream(data.schema().fields())
-        .filter(f -> LeakyReluExpression.resultType(f.dataType()) != null)
+        .filter(f -> LeakyReluTypes.resultType(f.dataType()) != null)
         .map(StructField::name)
         .toList();
   }

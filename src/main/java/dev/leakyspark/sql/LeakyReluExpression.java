@@ -111,10 +111,10 @@ public final class LeakyReluExpression {
       throw error(NAME + ": alpha must be finite but got " + alpha);
     }
     DataType type = x.dataType();
-    DataType result = resultType(type);
+    DataType result = LeakyReluTypes.resultType(type);
     if (result == null) {
       throw error(
-          NAME + ": input must be " + SUPPORTED + ", but got " + x.sql() + " of type "
+          NAME + ": input must be " + LeakyReluTypes.SUPPORTED + ", but got " + x.sql() + " of type "
               + type.catalogString());
     }
     Literal doubleAlpha = Literal.create(alpha, DataTypes.DoubleType);
@@ -132,27 +132,6 @@ public final class LeakyReluExpression {
     }
     Expression asDouble = type.equals(result) ? x : new Cast(x, result, Option.empty());
     return invoke("invoke", result, asDouble, doubleAlpha);
-  }
-
-  /** The types {@code leaky_relu} accepts, for error messages. */
-  public static final String SUPPORTED = "numeric, array<float>, array<double> or vector";
-
-  /**
-   * The type of {@code leaky_relu(x)} for an {@code x} of type {@code input}, or null when the
-   * input type is not supported: float, double, arrays and vectors keep their type, and other
-   * numeric types become double.
-   */
-  public static DataType resultType(DataType input) {
-    if (input instanceof VectorUDT || input.equals(DataTypes.FloatType)) {
-      return input;
-    }
-    if (input instanceof ArrayType) {
-      DataType element = ((ArrayType) input).elementType();
-      boolean supported =
-          element.equals(DataTypes.DoubleType) || element.equals(DataTypes.FloatType);
-      return supported ? input : null;
-    }
-    return input instanceof NumericType ? DataTypes.DoubleType : null;
   }
 
   static double constantAlpha(Expression alpha) {

@@ -2,7 +2,8 @@ package dev.leakyspark.ml.feature;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.ml.util.Schemas;
-import dev.leakyspark.sql.LeakyReluExpression;
+import dev.leakyspark.functions.LeakyReluFunctions;
+import dev.leakyspark.sql.LeakyReluTypes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -171,7 +172,7 @@ public class LeakyReLU extends Transformer implements MLWritable {
     columns.add(functions.col("*"));
     for (Map.Entry<String, String> column : columns().entrySet()) {
       Column in = dataset.col(column.getKey());
-      Column out = new Column(LeakyReluExpression.create(in.expr(), getAlpha()));
+      Column out = LeakyReluFunctions.leakyRelu(in, getAlpha());
       columns.add(out.as(column.getValue(), schema.apply(column.getValue()).metadata()));
     }
     return dataset.select(columns.toArray(new Column[0]));
@@ -207,10 +208,10 @@ public class LeakyReLU extends Transformer implements MLWritable {
   }
 
   private static StructField outputField(StructType schema, String input, String output) {
-    StructField field = Schemas.input(schema, input, type -> LeakyReluExpression.resultType(type) != null,
-        LeakyReluExpression.SUPPORTED);
+    StructField field = Schemas.input(schema, input, type -> LeakyReluTypes.resultType(type) != null,
+        LeakyReluTypes.SUPPORTED);
     // Same shape, so ML attributes such as a vector's size still hold.
-    return new StructField(output, LeakyReluExpression.resultType(field.dataType()), field.nullable(), field.metadata());
+    return new StructField(output, LeakyReluTypes.resultType(field.dataType()), field.nullable(), field.metadata());
   }
 
   @Override
