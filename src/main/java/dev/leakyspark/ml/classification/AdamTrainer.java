@@ -72,11 +72,12 @@ final class AdamTrainer {
       LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, mlp.getMaxIter(),
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
-      Adam adam = state.adam();
-      new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), epoch, state.weights().clone(),
-          adam.firstMoment().clone(), adam.secondMoment().clone(), adam.steps(), state.momentum().delta().clone(),
-          unboxed(history))
-          .writeIfDue(spark, mlp.checkpointFolder(), mlp.getCheckpointInterval());
+      if (mlp.checkpointDue(epoch)) {
+        Adam adam = state.adam();
+        new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), epoch, state.weights(), adam.firstMoment(),
+            adam.secondMoment(), adam.steps(), state.momentum().delta(), unboxed(history))
+            .save(spark, mlp.getCheckpointDir());
+      }
       int n = history.size();
       if (n >= 2 && Math.abs(history.get(n - 2) - objective)
           <= mlp.getTol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {

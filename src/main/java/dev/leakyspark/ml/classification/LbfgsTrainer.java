@@ -63,10 +63,12 @@ final class LbfgsTrainer {
                 history.add(firstLoss[0]);
               }
               history.add(loss);
-              double[] none = new double[0];
-              new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), done + iteration, w.clone(),
-                  none, none, 0, none, AdamTrainer.unboxed(history))
-                  .writeIfDue(spark, mlp.checkpointFolder(), mlp.getCheckpointInterval());
+              if (mlp.checkpointDue(done + iteration)) {
+                double[] none = new double[0];
+                new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), done + iteration, w, none, none, 0,
+                    none, AdamTrainer.unboxed(history))
+                    .save(spark, mlp.getCheckpointDir());
+              }
             });
     if (history.isEmpty()) {
       history.add(result.lossHistory()[0]);

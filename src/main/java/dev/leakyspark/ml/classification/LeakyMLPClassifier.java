@@ -293,7 +293,8 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
       LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, solver {}",
           uid, data.rows, data.numPartitions(), getBlockSize(), Arrays.toString(net.layers()), getSolver());
       TrainingCheckpoint resumed =
-          TrainingCheckpoint.resumable(spark, checkpointFolder(), getSolver(), net.layers(), net.alpha());
+          TrainingCheckpoint.resumable(spark, isDefined(checkpointDir) ? getCheckpointDir() : "", getSolver(),
+              net.layers(), net.alpha());
       double[] start = resumed != null ? resumed.weights()
           : isDefined(initialWeights) ? getInitialWeights().toArray() : net.initialWeights(getSeed());
       Training result =
@@ -309,9 +310,9 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     }
   }
 
-  /** The checkpoint folder, or empty when checkpoints are off. */
-  String checkpointFolder() {
-    return isDefined(checkpointDir) ? getCheckpointDir() : "";
+  /** Whether a checkpoint is due after {@code iteration} iterations (or epochs). */
+  boolean checkpointDue(int iteration) {
+    return isDefined(checkpointDir) && iteration % getCheckpointInterval() == 0;
   }
 
   @Override

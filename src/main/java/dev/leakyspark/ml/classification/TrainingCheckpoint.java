@@ -98,11 +98,8 @@ record TrainingCheckpoint(String solver, int[] layers, double alpha, int iterati
     }
   }
 
-  /** Writes this checkpoint when {@code dir} is set and its iteration is a multiple of {@code interval}. */
-  void writeIfDue(SparkSession spark, String dir, int interval) {
-    if (dir.isEmpty() || iteration % interval != 0) {
-      return;
-    }
+  /** Writes this checkpoint under {@code dir}, failing with the folder named. */
+  void save(SparkSession spark, String dir) {
     try {
       write(spark, dir);
     } catch (IOException e) {
