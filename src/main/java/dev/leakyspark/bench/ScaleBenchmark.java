@@ -1,7 +1,7 @@
 package dev.leakyspark.bench;
 
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.jobs.JobArgs;
-import dev.leakyspark.jobs.Jobs;
 import dev.leakyspark.jobs.Preprocess;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import java.lang.management.ManagementFactory;
@@ -87,7 +87,7 @@ public final class ScaleBenchmark {
   private static void ensureInput(SparkSession spark, String path, long rows, int dims) throws Exception {
     FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(new Path(path, "_SUCCESS"))) {
-      Jobs.generated(spark, rows, dims, (int) Math.max(2, rows / 50_000)).write().mode("overwrite").parquet(path);
+      Generated.rows(spark, rows, dims, (int) Math.max(2, rows / 50_000)).write().mode("overwrite").parquet(path);
     }
   }
 

@@ -1,16 +1,6 @@
 package dev.leakyspark.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
-import java.util.Random;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,36 +94,5 @@ public final class Jobs {
   static String defaultOutput(String job) {
     return defaultOutputRoot() + "/" + job + "-"
         + new java.text.SimpleDateFormat("yyyyMMdd-HHmmss").format(new java.util.Date());
-  }
-
-  /**
-   * {@code rows} rows of (id, label = id mod 10, features of {@code dims} Gaussians seeded by id).
-   * Features {@code j} with {@code j mod 10 == label} are shifted by 1.5, so the label can be learnt.
-   */
-  static Dataset<Row> generated(SparkSession spark, long rows, int dims) {
-    return generated(spark, rows, dims, spark.sparkContext().defaultParallelism());
-  }
-
-  /**
-   * {@link #generated(SparkSession, long, int)} in {@code partitions} partitions, for data sets of
-   * any size: {@code Jobs.generated(spark, 2_000_000, 256, 40).write().parquet(path)}.
-   */
-  public static Dataset<Row> generated(SparkSession spark, long rows, int dims, int partitions) {
-    UDF1<Long, Vector> features =
-        id -> {
-          Random random = new Random(id);
-          long label = id % 10;
-          double[] v = new double[dims];
-          for (int j = 0; j < dims; j++) {
-            v[j] = random.nextGaussian() + (j % 10 == label ? 1.5 : 0.0);
-          }
-          return Vectors.dense(v);
-        };
-    return spark
-        .range(0, rows, 1, partitions)
-        .select(
-            col("id"),
-            col("id").mod(10).cast("double").as("label"),
-            functions.udf(features, new VectorUDT()).apply(col("id")).as("features"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.leakyspark.jobs;
 
 import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.functions.LeakyReluFunctions;
 import dev.leakyspark.sql.LeakyReluTypes;
@@ -128,7 +129,7 @@ public final class Preprocess {
 
   static Dataset<Row> generated(SparkSession spark) {
     LOG.info("No --input and no Fashion-MNIST at {}: generating 60000 rows of 784 features", Idx.FASHION_MNIST_DIR);
-    return Jobs.generated(spark, 60_000, 784);
+    return Generated.rows(spark, 60_000, 784);
   }
 
   private Preprocess() {}

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.max;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
@@ -304,7 +305,7 @@ public final class Train {
   private static Dataset<Row>[] readSplit(SparkSession spark, Options options) throws IOException {
     if (options.train() == null) {
       LOG.info("No --train and no Fashion-MNIST at {}: generating 25000 rows of 64 features", Idx.FASHION_MNIST_DIR);
-      return Jobs.generated(spark, 25_000, 64).randomSplit(new double[] {0.8, 0.2}, options.seed());
+      return Generated.rows(spark, 25_000, 64).randomSplit(new double[] {0.8, 0.2}, options.seed());
     }
     Dataset<Row> train = DataIO.read(spark, options.train(), options.inputFormat());
     if (options.test() == null) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StandaloneCluster;
@@ -50,11 +51,11 @@ class ClusterIT {
     org.apache.commons.io.FileUtils.deleteDirectory(work.toFile());
     cluster = StandaloneCluster.start(work, 2);
     features = dir.resolve("features").toString();
-    Jobs.generated(spark, 200_000, 64).repartition(12).write().parquet(features);
+    Generated.rows(spark, 200_000, 64).repartition(12).write().parquet(features);
     train = dir.resolve("train").toString();
     test = dir.resolve("test").toString();
-    Jobs.generated(spark, 24_000, 32).where("id < 20000").repartition(4).write().parquet(train);
-    Jobs.generated(spark, 24_000, 32).where("id >= 20000").write().parquet(test);
+    Generated.rows(spark, 24_000, 32).where("id < 20000").repartition(4).write().parquet(train);
+    Generated.rows(spark, 24_000, 32).where("id >= 20000").write().parquet(test);
 
     localPreprocessed = dir.resolve("local-preprocessed").toString();
     assertEquals(0, Preprocess.run(preprocessArgs(localPreprocessed).toArray(new String[0])));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.testing.FailFirstAttempts;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
@@ -38,11 +39,11 @@ class FaultsIT {
   static void data(SparkSession session) {
     spark = session;
     features = dir.resolve("features").toString();
-    Jobs.generated(spark, 20_000, 16).repartition(6).write().parquet(features);
+    Generated.rows(spark, 20_000, 16).repartition(6).write().parquet(features);
     train = dir.resolve("train").toString();
     test = dir.resolve("test").toString();
-    Jobs.generated(spark, 6_000, 20).where("id < 5000").repartition(3).write().parquet(train);
-    Jobs.generated(spark, 6_000, 20).where("id >= 5000").write().parquet(test);
+    Generated.rows(spark, 6_000, 20).where("id < 5000").repartition(3).write().parquet(train);
+    Generated.rows(spark, 6_000, 20).where("id >= 5000").write().parquet(test);
   }
 
   static JobProcess withFaults(String script, List<String> args) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import dev.leakyspark.testing.SharedSpark;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class PredictTest {
   static void start(SparkSession session) throws Exception {
     spark = session;
     input = data.resolve("input").toString();
-    Jobs.generated(spark, 400, 12).selectExpr("id", "features", "label", "'row' AS note").write().parquet(input);
+    Generated.rows(spark, 400, 12).selectExpr("id", "features", "label", "'row' AS note").write().parquet(input);
     Dataset<Row> rows = spark.read().parquet(input);
     fitted = new Pipeline().setStages(new PipelineStage[] {
         new StandardScaler().setInputCol("features").setOutputCol("scaled"),
@@ -105,7 +106,7 @@ class PredictTest {
     assertTrue(lost.err().contains("data"), lost.err());
 
     String wide = dir.resolve("wide").toString();
-    Jobs.generated(spark, 10, 20).write().parquet(wide);
+    Generated.rows(spark, 10, 20).write().parquet(wide);
     String mlp = dir.resolve("mlp").toString();
     new LeakyMLPClassifier().setLayers(new int[] {12, 8, 10}).setMaxIter(2).fit(spark.read().parquet(input))
         .write().save(mlp);

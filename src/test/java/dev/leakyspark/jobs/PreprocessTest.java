@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.LeakyRelu;
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class PreprocessTest {
 
   static String input(Path dir) {
     String path = dir.resolve("in").toString();
-    Jobs.generated(spark, 50, 3).selectExpr("id", "features", "label - 5 AS score", "'x' AS name")
+    Generated.rows(spark, 50, 3).selectExpr("id", "features", "label - 5 AS score", "'x' AS name")
         .write().parquet(path);
     return path;
   }
@@ -155,7 +156,7 @@ class PreprocessTest {
         new Preprocess.Options(null, out, "parquet", "parquet", List.of("features"), 0.01, false));
     assertEquals(60_000, rows);
     Row first = spark.read().parquet(out).orderBy("id").first();
-    double[] raw = ((Vector) Jobs.generated(spark, 1, 784).first().get(2)).toArray();
+    double[] raw = ((Vector) Generated.rows(spark, 1, 784).first().get(2)).toArray();
     double[] expected = new double[raw.length];
     LeakyRelu.apply(raw, expected, 0.01);
     assertArrayEquals(expected, ((Vector) first.getAs("features")).toArray(), 0.0);

@@ -5,6 +5,7 @@ import static dev.leakyspark.jobs.ItSupport.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class ScriptsIT {
   void aJobsPropertiesFileAndSparkSettingsBothPassThroughTheScript(SparkSession spark, @TempDir Path dir)
       throws Exception {
     String input = dir.resolve("in").toString();
-    Jobs.generated(spark, 100, 4).write().parquet(input);
+    Generated.rows(spark, 100, 4).write().parquet(input);
     Path conf = Files.writeString(dir.resolve("job.properties"),
         "input = " + input + "\noutput = " + dir.resolve("out") + "\ncolumns = features\nalpha = 0.5\n");
     try (JobProcess run = job("preprocess", list("--conf", conf.toString(), "--conf", "spark.sql.shuffle.partitions=3",

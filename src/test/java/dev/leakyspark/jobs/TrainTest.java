@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.testing.SharedSpark;
 import java.awt.image.BufferedImage;
@@ -41,7 +42,7 @@ class TrainTest {
   @BeforeAll
   static void start(SparkSession session) {
     spark = session;
-    Dataset<Row> rows = Jobs.generated(spark, 1500, 30);
+    Dataset<Row> rows = Generated.rows(spark, 1500, 30);
     train = data.resolve("train").toString();
     test = data.resolve("test").toString();
     rows.where("id < 1200").write().parquet(train);
