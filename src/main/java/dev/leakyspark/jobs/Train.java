@@ -9,6 +9,7 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import dev.leakyspark.ml.util.Schemas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -329,7 +330,7 @@ public final class Train {
       if (!ok) {
         throw new IllegalArgumentException("Column " + name + " of the " + which + " data must be "
             + (name.equals(options.label()) ? "numeric" : "numeric or vector") + " but got "
-            + (type instanceof VectorUDT ? "vector" : type.catalogString()));
+            + Schemas.typeName(type));
       }
     }
   }

@@ -47,8 +47,9 @@ public final class LocalAdam {
    * change it from round to round) with the L2 term {@code regParam}.
    */
   public Round round(double learningRate, double regParam) {
-    return new Round(momentum.start(weights), adam.firstMoment().clone(), adam.secondMoment().clone(),
-        adam.steps(), learningRate, regParam);
+    // No copies of the moments: workers copy before they step, and finish() installs new arrays.
+    return new Round(momentum.start(weights), adam.firstMoment(), adam.secondMoment(), adam.steps(), learningRate,
+        regParam);
   }
 
   /**

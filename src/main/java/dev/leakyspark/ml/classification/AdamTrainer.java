@@ -75,7 +75,7 @@ final class AdamTrainer {
       if (mlp.checkpointDue(epoch)) {
         Adam adam = state.adam();
         new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), epoch, state.weights(), adam.firstMoment(),
-            adam.secondMoment(), adam.steps(), state.momentum().delta(), unboxed(history))
+            adam.secondMoment(), adam.steps(), state.momentum().delta(), Training.unboxed(history))
             .save(spark, mlp.getCheckpointDir());
       }
       int n = history.size();
@@ -84,7 +84,7 @@ final class AdamTrainer {
         break;
       }
     }
-    return new Training(state.weights(), unboxed(history), epoch);
+    return new Training(state.weights(), Training.unboxed(history), epoch);
   }
 
   /** One round: every partition's local steps on blocks {@code [first, first + steps)} of its epoch order, summed. */
@@ -104,9 +104,5 @@ final class AdamTrainer {
     } finally {
       shared.destroy();
     }
-  }
-
-  static double[] unboxed(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

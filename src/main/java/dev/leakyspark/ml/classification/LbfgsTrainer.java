@@ -66,14 +66,14 @@ final class LbfgsTrainer {
               if (mlp.checkpointDue(done + iteration)) {
                 double[] none = new double[0];
                 new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), done + iteration, w, none, none, 0,
-                    none, AdamTrainer.unboxed(history))
+                    none, Training.unboxed(history))
                     .save(spark, mlp.getCheckpointDir());
               }
             });
     if (history.isEmpty()) {
       history.add(result.lossHistory()[0]);
     }
-    return new Training(result.x(), AdamTrainer.unboxed(history), done + result.iterations());
+    return new Training(result.x(), Training.unboxed(history), done + result.iterations());
   }
 
   /** The summed gradient over every block, then the summed loss, in one array. */
