@@ -1,7 +1,7 @@
 package dev.leakyspark.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
-import dev.leakyspark.jobs.JobArgs;
+import dev.leakyspark.cli.JobArgs;
 import java.util.Locale;
 import java.util.Random;
 

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.leakyspark.LeakyRelu;
-import dev.leakyspark.jobs.JobArgs;
+import dev.leakyspark.cli.JobArgs;
 import dev.leakyspark.ml.feature.LeakyReLU;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.leakyspark.bench;
 
 import dev.leakyspark.data.Generated;
-import dev.leakyspark.jobs.JobArgs;
+import dev.leakyspark.cli.JobArgs;
 import dev.leakyspark.jobs.Preprocess;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import java.lang.management.ManagementFactory;

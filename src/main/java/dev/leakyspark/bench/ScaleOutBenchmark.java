@@ -1,7 +1,7 @@
 package dev.leakyspark.bench;
 
 import dev.leakyspark.data.Idx;
-import dev.leakyspark.jobs.JobArgs;
+import dev.leakyspark.cli.JobArgs;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import dev.ludovic.netlib.blas.BLAS;

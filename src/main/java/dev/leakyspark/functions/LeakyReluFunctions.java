@@ -36,9 +36,9 @@ public final class LeakyReluFunctions {
   }
 
   /**
-   * {@code leaky_relu(x, alpha)}. A resolved column ({@code df.col("x")}) is checked and built at
-   * once; a column by name ({@code col("x")}) resolves later through the function registry, so
-   * this registers {@code leaky_relu} on the active session first (see {@link #register}).
+   * {@code leaky_relu(x, alpha)}. A resolved column ({@code df.col("x")}) is checked at once; a
+   * column by name ({@code col("x")}) is checked when the query is analysed. Neither needs the SQL
+   * function to be registered.
    */
   public static Column leakyRelu(Column x, double alpha) {
     checkAlpha(alpha);
@@ -47,11 +47,7 @@ public final class LeakyReluFunctions {
 
   private static Column build(Column x, Column alpha) {
     Column[] arguments = alpha == null ? new Column[] {x} : new Column[] {x, alpha};
-    if (x.expr().resolved()) {
-      return new Column(LeakyReluExpression.create(Arrays.stream(arguments).map(Column::expr).toList()));
-    }
-    register(SparkSession.active());
-    return functions.call_function(LeakyReluExpression.NAME, arguments);
+    return new Column(LeakyReluExpression.create(Arrays.stream(arguments).map(Column::expr).toList()));
   }
 
   /**

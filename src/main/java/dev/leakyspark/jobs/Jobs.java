@@ -1,5 +1,6 @@
 package dev.leakyspark.jobs;
 
+import dev.leakyspark.cli.JobArgs;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

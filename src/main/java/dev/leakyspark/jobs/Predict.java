@@ -1,5 +1,6 @@
 package dev.leakyspark.jobs;
 
+import dev.leakyspark.cli.JobArgs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.leakyspark.jobs;
 
+import dev.leakyspark.cli.JobArgs;
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;

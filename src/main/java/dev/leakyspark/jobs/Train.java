@@ -1,5 +1,6 @@
 package dev.leakyspark.jobs;
 
+import dev.leakyspark.cli.JobArgs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 

@@ -3,7 +3,9 @@ package dev.leakyspark.sql;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
@@ -37,8 +39,9 @@ public final class LeakyReluCall extends Expression implements RuntimeReplaceabl
   private transient Expression replacement;
 
   /**
-   * The call on a resolved {@code input} with a constant {@code alpha}; {@code alphaGiven} says
-   * whether the name shows it. {@link LeakyReluExpression#create} checks the arguments first.
+   * The call on {@code input} with a constant {@code alpha}; {@code alphaGiven} says whether the
+   * name shows it. The arguments are checked once {@code input} is resolved
+   * ({@link #checkInputDataTypes}).
    */
   public LeakyReluCall(Expression input, Expression alpha, boolean alphaGiven) {
     this.input = input;
@@ -52,6 +55,20 @@ public final class LeakyReluCall extends Expression implements RuntimeReplaceabl
       replacement = LeakyReluExpression.invocation(input, LeakyReluExpression.constantAlpha(alpha));
     }
     return replacement;
+  }
+
+  /** Unsupported types and alphas fail analysis with {@link LeakyReluExpression}'s message. */
+  @Override
+  public TypeCheckResult checkInputDataTypes() {
+    try {
+      replacement();
+      return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+    } catch (Exception e) { // the AnalysisException that LeakyReluExpression throws unchecked
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      return new TypeCheckResult.TypeCheckFailure(((AnalysisException) e).getSimpleMessage());
+    }
   }
 
   @Override
@@ -101,7 +118,7 @@ public final class LeakyReluCall extends Expression implements RuntimeReplaceabl
 
   @Override
   public Expression canonicalized() {
-    return replacement().canonicalized();
+    return resolved() ? replacement().canonicalized() : this;
   }
 
   @Override

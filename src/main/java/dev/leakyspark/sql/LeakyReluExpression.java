@@ -84,9 +84,10 @@ public final class LeakyReluExpression {
   }
 
   /**
-   * Builds {@code leaky_relu(x[, alpha])} from resolved arguments, or throws
-   * {@link AnalysisException} naming the problem. The result is named as the SQL function
-   * ({@code leaky_relu(x)}, {@code leaky_relu(x, 0.5)}), also inside other expressions.
+   * Builds {@code leaky_relu(x[, alpha])}. When {@code x} is resolved, bad arguments throw
+   * {@link AnalysisException} naming the problem at once; otherwise the analyzer checks them once
+   * it has resolved {@code x}. The result is named as the SQL function ({@code leaky_relu(x)},
+   * {@code leaky_relu(x, 0.5)}), also inside other expressions.
    */
   public static Expression create(List<Expression> arguments) {
     if (arguments.isEmpty() || arguments.size() > 2) {
@@ -96,7 +97,9 @@ public final class LeakyReluExpression {
     Expression alpha = given ? arguments.get(1) : Literal.create(LeakyRelu.DEFAULT_ALPHA, DataTypes.DoubleType);
     Expression x = arguments.get(0);
     LeakyReluCall call = new LeakyReluCall(x, alpha, given);
-    call.replacement(); // builds the staticinvoke now, so bad arguments fail at analysis
+    if (x.resolved()) {
+      call.replacement(); // builds the staticinvoke now, so bad arguments fail at once
+    }
     return call;
   }
 

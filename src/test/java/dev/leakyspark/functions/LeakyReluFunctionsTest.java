@@ -4,6 +4,7 @@ import static dev.leakyspark.functions.LeakyReluFunctions.leakyRelu;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,7 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -255,6 +257,23 @@ class LeakyReluFunctionsTest {
     IllegalArgumentException bad =
         assertThrows(IllegalArgumentException.class, () -> leakyRelu(col("x"), Double.POSITIVE_INFINITY));
     assertEquals("leaky_relu: alpha must be finite but got Infinity", bad.getMessage());
+  }
+
+  @Test
+  void columnsByNameRegisterNothingAndAreCheckedAtAnalysis() {
+    SparkSession fresh = spark.newSession();
+    SparkSession.setActiveSession(fresh);
+    try {
+      Column byName = leakyRelu(col("x"), 0.5);
+      Dataset<Row> df = fresh.sql("SELECT CAST(id AS DOUBLE) - 1 AS x, 'a' AS s FROM range(3)");
+      assertEquals(List.of(-0.5, 0.0, 1.0), df.select(byName).as(Encoders.DOUBLE()).collectAsList());
+      assertFalse(fresh.catalog().functionExists("leaky_relu"));
+      AnalysisException e = assertThrows(AnalysisException.class, () -> df.select(leakyRelu(col("s"))));
+      assertTrue(e.getMessage().contains("input must be numeric, array<float>, array<double> or vector, "
+          + "but got s of type string"), e.getMessage());
+    } finally {
+      SparkSession.setActiveSession(spark);
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.leakyspark.jobs;
+package dev.leakyspark.cli;
 
 import java.io.IOException;
 import java.io.Reader;
