@@ -8,23 +8,47 @@ set -euo pipefail
 LEAKY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LEAKY_CONF="${LEAKY_CONF_DIR:-$LEAKY_ROOT/conf}"
 
+# The Spark line to build for and run on: with SPARK_HOME, the one its jars are
+# (jars/spark-core_2.13-4.2.0.jar is 4.2); without it, LEAKY_SPARK (3.5, the default, 4.0, 4.1, 4.2).
+leaky_line() {
+  local line core
+  if [ -n "${SPARK_HOME:-}" ]; then
+    core="$(find "$SPARK_HOME/jars" -maxdepth 1 -name 'spark-core_2.1[23]-*.jar' 2>/dev/null | head -1)"
+    if [ -z "$core" ]; then
+      echo "leaky-spark: SPARK_HOME=$SPARK_HOME has no jars/spark-core_2.12-*.jar or _2.13-*.jar" >&2
+      return 2
+    fi
+    core="${core##*/spark-core_2.1?-}"  # 4.2.0.jar
+    line="$(echo "$core" | cut -d. -f1-2)"
+  else
+    line="${LEAKY_SPARK:-3.5}"
+  fi
+  case "$line" in
+    3.5|4.0|4.1|4.2) echo "$line" ;;
+    *) echo "leaky-spark: Spark $line is not a supported line (3.5, 4.0, 4.1, 4.2)" >&2; return 2 ;;
+  esac
+}
+LEAKY_LINE="$(leaky_line)"
+# Each line builds in its own folder (pom.xml): target/ for 3.5, target/spark-4.x/ for 4.x.
+if [ "$LEAKY_LINE" = 3.5 ]; then LEAKY_TARGET="$LEAKY_ROOT/target"; else LEAKY_TARGET="$LEAKY_ROOT/target/spark-$LEAKY_LINE"; fi
+
 leaky_jar() {
   local jar
-  for jar in "$LEAKY_ROOT"/target/leaky-spark_2.12-*.jar; do
+  for jar in "$LEAKY_TARGET"/leaky-spark_2.1?-*.jar; do
     case "$jar" in *-sources.jar|*-tests.jar|*'*'*) ;; *) echo "$jar"; return ;; esac
   done
 }
 
 # Builds the jar when it or the class path files that package writes are missing or older
-# than the sources: target/spark-classpath.txt (Spark and our dependencies, for local runs) and
-# target/dependencies.txt (only what the jar needs beyond Spark, shipped with --jars).
+# than the sources: spark-classpath.txt (Spark and our dependencies, for local runs) and
+# dependencies.txt (only what the jar needs beyond Spark, shipped with --jars), in $LEAKY_TARGET.
 leaky_build() {
   local jar
   jar="$(leaky_jar)"
-  if [ -z "$jar" ] || [ ! -s "$LEAKY_ROOT/target/spark-classpath.txt" ] || [ ! -e "$LEAKY_ROOT/target/dependencies.txt" ] \
+  if [ -z "$jar" ] || [ ! -s "$LEAKY_TARGET/spark-classpath.txt" ] || [ ! -e "$LEAKY_TARGET/dependencies.txt" ] \
     || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
-    echo "leaky-spark: building the project with Maven..." >&2
-    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
+    echo "leaky-spark: building the project for Spark $LEAKY_LINE with Maven..." >&2
+    (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -Pspark-"$LEAKY_LINE" package >&2)
   fi
 }
 
@@ -70,7 +94,7 @@ leaky_submit() {
   leaky_build
   local jar
   jar="$(leaky_jar)"
-  jars="$(tr ':' ',' < "$LEAKY_ROOT/target/dependencies.txt")${jars:+,$jars}"
+  jars="$(tr ':' ',' < "$LEAKY_TARGET/dependencies.txt")${jars:+,$jars}"
   jars="${jars#,}"
   [ -n "$jars" ] && submit+=(--jars "$jars")
   if [ -n "${SPARK_HOME:-}" ]; then
@@ -85,7 +109,7 @@ leaky_submit() {
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
   exec java -Xmx"$driver_memory" @"$LEAKY_CONF/java17.args" \
     -Dlog4j2.configurationFile="file:$LEAKY_CONF/log4j2.properties" \
-    -cp "$jar:$(cat "$LEAKY_ROOT/target/spark-classpath.txt")" \
+    -cp "$jar:$(cat "$LEAKY_TARGET/spark-classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}" \
     --properties-file "$LEAKY_CONF/spark-defaults.conf" \
     --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}

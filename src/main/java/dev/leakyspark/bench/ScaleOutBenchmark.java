@@ -45,7 +45,7 @@ public final class ScaleOutBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = JobArgs.parse(args,
         Set.of("partitions", "epochs", "layers", "eval", "local-steps", "block-momentum", "step-size", "schemes",
-            "data", "seed", "step-size-schedule", "reg-param"),
+            "data", "seed", "step-size-schedule", "reg-param", "block-size"),
         Set.of());
     int[] partitions = o.containsKey("partitions") ? JobArgs.sizes(o, "partitions", 1) : new int[] {2, 8, 16, 64};
     int epochs = JobArgs.integer(o, "epochs", 10, 1);
@@ -58,6 +58,7 @@ public final class ScaleOutBenchmark {
     String schedule = JobArgs.oneOf(o, "step-size-schedule", defaults.getStepSizeSchedule(),
         List.of(LeakyMLPClassifier.CONSTANT, LeakyMLPClassifier.COSINE));
     double regParam = JobArgs.finiteDouble(o, "reg-param", defaults.getRegParam());
+    int blockSize = JobArgs.integer(o, "block-size", defaults.getBlockSize(), 1);
     long seed = JobArgs.integer(o, "seed", 42, 0);
     List<String> schemes = List.of(o.getOrDefault("schemes", "epoch,rounds").split(","));
     String data = o.getOrDefault("data", Idx.FASHION_MNIST_DIR);
@@ -84,8 +85,8 @@ public final class ScaleOutBenchmark {
 
       List<String> table = new ArrayList<>();
       table.add(String.format(Locale.ROOT,
-          "Fashion-MNIST, %d train rows, %s accuracy on %d rows, layers %s, %d epochs, %s step size %s, reg %s, BLAS %s, %s",
-          trainRows, eval, evalRows, Arrays.toString(layers), epochs, schedule, stepSize, regParam,
+          "Fashion-MNIST, %d train rows, %s accuracy on %d rows, layers %s, %d epochs, %s step size %s, reg %s, block size %d, BLAS %s, %s",
+          trainRows, eval, evalRows, Arrays.toString(layers), epochs, schedule, stepSize, regParam, blockSize,
           BLAS.getInstance().getClass().getSimpleName(), spark.sparkContext().master()));
       table.add("");
       table.add("| numPartitions | scheme | accuracy | seconds per epoch | Spark jobs per epoch | most result bytes per job |");
@@ -93,7 +94,7 @@ public final class ScaleOutBenchmark {
       for (int p : partitions) {
         LeakyMLPClassifier base = new LeakyMLPClassifier().setLayers(layers).setSolver(LeakyMLPClassifier.ADAM)
             .setStepSize(stepSize).setStepSizeSchedule(schedule).setRegParam(regParam).setSeed(seed).setTol(0)
-            .setNumPartitions(p);
+            .setBlockSize(blockSize).setNumPartitions(p);
         long began = System.nanoTime();
         base.copy(org.apache.spark.ml.param.ParamMap.empty()).setMaxIter(0).fit(train);
         double stacking = (System.nanoTime() - began) / 1e9;

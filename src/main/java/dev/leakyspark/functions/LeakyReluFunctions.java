@@ -2,11 +2,14 @@ package dev.leakyspark.functions;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.sql.LeakyReluExpression;
-import java.util.Arrays;
+import dev.leakyspark.sql.SparkLine;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -42,12 +45,12 @@ public final class LeakyReluFunctions {
    */
   public static Column leakyRelu(Column x, double alpha) {
     checkAlpha(alpha);
-    return build(x, functions.lit(alpha));
+    return build(x, Literal.create(alpha, DataTypes.DoubleType));
   }
 
-  private static Column build(Column x, Column alpha) {
-    Column[] arguments = alpha == null ? new Column[] {x} : new Column[] {x, alpha};
-    return new Column(LeakyReluExpression.create(Arrays.stream(arguments).map(Column::expr).toList()));
+  private static Column build(Column x, Expression alpha) {
+    Expression input = SparkLine.expression(x);
+    return SparkLine.column(LeakyReluExpression.create(alpha == null ? List.of(input) : List.of(input, alpha)));
   }
 
   /**

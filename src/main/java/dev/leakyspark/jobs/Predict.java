@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
@@ -114,11 +115,13 @@ public final class Predict {
   static Transformer load(SparkSession spark, String path) throws IOException {
     Path metadata = new Path(path, "metadata");
     FileSystem fs = metadata.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (!fs.exists(new Path(metadata, "part-00000"))) {
+    // Spark 3.5 writes metadata/part-00000, Spark 4 metadata/part-00000-<uuid>.txt
+    FileStatus[] parts = fs.globStatus(new Path(metadata, "part-00000*"));
+    if (parts == null || parts.length == 0) {
       throw new IOException("Model " + path + " is not a saved Spark ML model: " + metadata + "/part-00000 is missing");
     }
     String className;
-    try (var in = fs.open(new Path(metadata, "part-00000"))) {
+    try (var in = fs.open(parts[0].getPath())) {
       className = new ObjectMapper().readTree(in).path("class").asText("");
     } catch (IOException e) {
       throw new IOException("Model " + path + " has unreadable metadata: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import dev.leakyspark.LeakyRelu;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
@@ -15,8 +16,14 @@ import org.apache.spark.unsafe.types.UTF8String;
  * result reads each element once through {@link #getDouble}/{@link #getFloat}, so the values go
  * from the input straight into the output row: one pass, no intermediate array. {@link #copy}
  * materialises it for callers that keep the value.
+ *
+ * <p>It extends {@code GenericArrayData} rather than {@code ArrayData}, whose abstract getters grow
+ * with each Spark minor (variants, geometry, binary views); those types are never held here.
  */
-final class LeakyReluArray extends ArrayData {
+final class LeakyReluArray extends GenericArrayData {
+
+  private static final Object[] NO_VALUES = new Object[0];
+
 
   private final ArrayData input;
   private final double alpha;
@@ -24,6 +31,7 @@ final class LeakyReluArray extends ArrayData {
   private final boolean floats;
 
   private LeakyReluArray(ArrayData input, double alpha, float floatAlpha, boolean floats) {
+    super(NO_VALUES);
     this.input = input;
     this.alpha = alpha;
     this.floatAlpha = floatAlpha;

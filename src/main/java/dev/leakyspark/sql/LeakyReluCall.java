@@ -1,21 +1,14 @@
 package dev.leakyspark.sql;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
-import org.apache.spark.sql.catalyst.trees.TreePattern$;
 import org.apache.spark.sql.types.DataType;
-import scala.Enumeration;
-import scala.collection.IndexedSeq;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /**
  * {@code leaky_relu(x[, alpha])} as the analyzer sees it: it prints and names columns as the SQL
@@ -29,7 +22,7 @@ import scala.collection.Seq;
  * spark.sql("SELECT sum(leaky_relu(x)) FROM VALUES (-1.0), (2.0) AS t(x)").columns(); // [sum(leaky_relu(x))]
  * }</pre>
  */
-public final class LeakyReluCall extends Expression implements RuntimeReplaceable, Serializable {
+public final class LeakyReluCall extends ReplaceableBinaryExpression implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -72,13 +65,18 @@ public final class LeakyReluCall extends Expression implements RuntimeReplaceabl
   }
 
   @Override
-  public Seq<Expression> children() {
-    return JavaConverters.asScalaBuffer(List.of(input, alpha)).toSeq();
+  Expression left() {
+    return input;
   }
 
   @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> children) {
-    return new LeakyReluCall(children.apply(0), children.apply(1), alphaGiven);
+  Expression right() {
+    return alpha;
+  }
+
+  @Override
+  Expression withChildren(Expression newInput, Expression newAlpha) {
+    return new LeakyReluCall(newInput, newAlpha, alphaGiven);
   }
 
   @Override
@@ -120,16 +118,6 @@ public final class LeakyReluCall extends Expression implements RuntimeReplaceabl
   public Expression canonicalized() {
     return resolved() ? replacement().canonicalized() : this;
   }
-
-  @Override
-  public Seq<Enumeration.Value> nodePatterns() {
-    return JavaConverters.asScalaBuffer(List.of(TreePattern$.MODULE$.RUNTIME_REPLACEABLE())).toSeq();
-  }
-
-  /** Scala's initialiser of the trait's {@code nodePatterns} field; {@link #nodePatterns} is a method here. */
-  @Override
-  public void org$apache$spark$sql$catalyst$expressions$RuntimeReplaceable$_setter_$nodePatterns_$eq(
-      Seq<Enumeration.Value> patterns) {}
 
   @Override
   public int productArity() {

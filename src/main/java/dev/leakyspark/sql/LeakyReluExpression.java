@@ -14,7 +14,6 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.catalyst.expressions.objects.StaticInvoke;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.AbstractDataType;
@@ -49,7 +48,7 @@ public final class LeakyReluExpression {
 
   /** The function's identifier in a session's function registry. */
   public static FunctionIdentifier identifier() {
-    return FunctionIdentifier.apply(NAME);
+    return SparkLine.functionIdentifier(NAME);
   }
 
   /** The {@code DESCRIBE FUNCTION} text. */
@@ -74,11 +73,13 @@ public final class LeakyReluExpression {
    * The builder a function registry calls with the (resolved) arguments. Its result is named as
    * Spark names built-in functions, {@code leaky_relu(x)} or {@code leaky_relu(x, 0.5)}.
    */
-  public static scala.Function1<Seq<Expression>, Expression> builder() {
+  public static <S> scala.Function1<S, Expression> builder() {
+    // S is the registry's Seq<Expression>: scala.collection.Seq on Scala 2.12, immutable.Seq on 2.13
     return new AbstractFunction1<>() {
       @Override
-      public Expression apply(Seq<Expression> arguments) {
-        return create(JavaConverters.seqAsJavaList(arguments));
+      @SuppressWarnings("unchecked")
+      public Expression apply(S arguments) {
+        return create(JavaConverters.seqAsJavaList((Seq<Expression>) arguments));
       }
     };
   }
@@ -97,7 +98,7 @@ public final class LeakyReluExpression {
     Expression alpha = given ? arguments.get(1) : Literal.create(LeakyRelu.DEFAULT_ALPHA, DataTypes.DoubleType);
     Expression x = arguments.get(0);
     LeakyReluCall call = new LeakyReluCall(x, alpha, given);
-    if (x.resolved()) {
+    if (SparkLine.resolved(x)) {
       call.replacement(); // builds the staticinvoke now, so bad arguments fail at once
     }
     return call;
@@ -166,15 +167,7 @@ public final class LeakyReluExpression {
   private static Expression invoke(String method, DataType result, List<Expression> arguments) {
     List<AbstractDataType> inputTypes = arguments.stream().map(a -> (AbstractDataType) a.dataType()).toList();
     // propagateNull: a null x gives null without calling the method.
-    return new StaticInvoke(
-        LeakyReluExpression.class,
-        result,
-        method,
-        JavaConverters.asScalaBuffer(arguments).toSeq(),
-        JavaConverters.asScalaBuffer(inputTypes).toSeq(),
-        true,
-        false,
-        true);
+    return SparkLine.staticInvoke(LeakyReluExpression.class, result, method, arguments, inputTypes, true);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.leakyspark.sql;
 
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import scala.Tuple3;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
@@ -19,9 +20,10 @@ public final class LeakyReluExtensions extends AbstractFunction1<SparkSessionExt
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
+    // The bare name: Spark 4.2 qualifies it as a built-in itself, and skips qualified names here.
     extensions.injectFunction(
         new Tuple3<>(
-            LeakyReluExpression.identifier(),
+            FunctionIdentifier.apply(LeakyReluExpression.NAME),
             LeakyReluExpression.info(),
             LeakyReluExpression.builder()));
     return BoxedUnit.UNIT;

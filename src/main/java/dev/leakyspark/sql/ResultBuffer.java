@@ -13,9 +13,6 @@ import org.apache.spark.sql.catalyst.expressions.codegen.FalseLiteral$;
 import org.apache.spark.sql.catalyst.expressions.codegen.JavaCode;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.ObjectType;
-import scala.collection.IndexedSeq;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -97,7 +94,7 @@ public final class ResultBuffer {
    * shares a buffer between two different calls. (A childless slot would be shared by every
    * call of a row.)
    */
-  public static final class Slot extends Expression implements Serializable {
+  public static final class Slot extends BinaryCatalystExpression implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String CLASS = ResultBuffer.class.getName();
@@ -113,13 +110,18 @@ public final class ResultBuffer {
     }
 
     @Override
-    public Seq<Expression> children() {
-      return JavaConverters.asScalaBuffer(List.of(input, alpha)).toSeq();
+    Expression left() {
+      return input;
     }
 
     @Override
-    public Expression withNewChildrenInternal(IndexedSeq<Expression> children) {
-      return new Slot(children.apply(0), children.apply(1));
+    Expression right() {
+      return alpha;
+    }
+
+    @Override
+    Expression withChildren(Expression newInput, Expression newAlpha) {
+      return new Slot(newInput, newAlpha);
     }
 
     @Override

@@ -47,7 +47,7 @@ class ClusterIT {
   static void start(SparkSession session) throws Exception {
     spark = session;
     // Under target/, so the daemons' and executors' logs stay for a look after a failure.
-    Path work = JobProcess.ROOT.resolve("target/it-cluster");
+    Path work = JobProcess.BUILD.resolve("it-cluster");
     org.apache.commons.io.FileUtils.deleteDirectory(work.toFile());
     cluster = StandaloneCluster.start(work, 2);
     features = dir.resolve("features").toString();

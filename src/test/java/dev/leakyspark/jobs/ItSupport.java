@@ -42,9 +42,9 @@ final class ItSupport {
 
   /** The test classes as a jar (built by package), for spark-submit --jars. */
   static String testJar() {
-    try (Stream<Path> files = Files.list(JobProcess.ROOT.resolve("target"))) {
+    try (Stream<Path> files = Files.list(JobProcess.BUILD)) {
       return files.filter(p -> p.getFileName().toString().endsWith("-tests.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no *-tests.jar in target/: run mvn package first"))
+          .orElseThrow(() -> new IllegalStateException("no *-tests.jar in " + JobProcess.BUILD + ": run mvn package first"))
           .toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

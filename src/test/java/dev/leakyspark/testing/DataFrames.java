@@ -3,15 +3,13 @@ package dev.leakyspark.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.holdenkarau.spark.testing.DataFrameSuiteBase$;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * DataFrame comparisons for JUnit 5 tests, with spark-testing-base's row equality (NaN equals
- * NaN, doubles within a tolerance, nested arrays and structs). Its JUnit 4 suite classes are
- * not used: their Spark closures drag in Hive classes this project does not ship.
+ * DataFrame comparisons for JUnit 5 tests, with {@link RowEquality}: NaN equals NaN, doubles
+ * within a tolerance, nested arrays and structs.
  */
 public final class DataFrames {
 
@@ -34,7 +32,7 @@ public final class DataFrames {
       Row w = want.get(i);
       Row g = got.get(i);
       assertTrue(
-          DataFrameSuiteBase$.MODULE$.approxEquals(w, g, tolerance),
+          RowEquality.approxEquals(w, g, tolerance),
           () -> "row differs: expected " + w + " but got " + g);
     }
   }

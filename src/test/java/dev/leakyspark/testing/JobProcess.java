@@ -27,6 +27,9 @@ public final class JobProcess implements AutoCloseable {
   /** The project's root: Maven runs tests there. */
   public static final Path ROOT = Path.of(System.getProperty("user.dir"));
 
+  /** The build folder of the Spark line under test: target/, or target/spark-4.x/ (pom.xml). */
+  public static final Path BUILD = Path.of(System.getProperty("leaky.build.dir", ROOT.resolve("target").toString()));
+
   private final Process process;
   private final List<String> lines = new ArrayList<>();
   private final Thread reader;

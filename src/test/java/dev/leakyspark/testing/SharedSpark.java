@@ -40,6 +40,8 @@ public final class SharedSpark implements ParameterResolver {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
+                // as users configure a session: the class by name, applied to every new session
+                .config("spark.sql.extensions", "dev.leakyspark.sql.LeakyReluExtensions")
                 .config("spark.sql.warehouse.dir", Files.createTempDirectory("leaky-spark-warehouse").toString())
                 .getOrCreate();
       } catch (IOException e) {

@@ -47,7 +47,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
   public static StandaloneCluster start(Path work, int workers) throws IOException, InterruptedException {
     Path sparkHome = Files.createDirectories(work.resolve("spark-home/jars"));
-    for (String entry : Files.readString(JobProcess.ROOT.resolve("target/spark-classpath.txt")).trim().split(":")) {
+    for (String entry : Files.readString(JobProcess.BUILD.resolve("spark-classpath.txt")).trim().split(":")) {
       Path jar = Path.of(entry);
       Path link = sparkHome.resolve(jar.getFileName());
       if (!Files.exists(link)) {
@@ -99,7 +99,8 @@ public final class StandaloneCluster implements AutoCloseable {
         "-cp", sparkHome.resolve("jars") + "/*", mainClass));
     command.addAll(List.of(args));
     // SPARK_SCALA_VERSION: without it, Spark's launcher looks for a source build to learn it.
-    return JobProcess.start(Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12",
+    return JobProcess.start(Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION",
+        System.getProperty("leaky.scala.binary.version", "2.12"),
         "SPARK_LOCAL_IP", "127.0.0.1",
         "SPARK_WORKER_DIR", work.toString(), "OPENBLAS_NUM_THREADS", "1"), command);
   }

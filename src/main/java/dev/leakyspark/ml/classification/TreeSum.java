@@ -1,11 +1,11 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.sql.SparkLine;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.rdd.PartitionCoalescer;
 import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
@@ -66,11 +66,8 @@ final class TreeSum {
     }
   }
 
-  /**
-   * Groups of {@code FAN_IN} consecutive partitions, each read in index order. {@code RDD.coalesce}
-   * wants a {@code scala.Serializable} coalescer on Scala 2.12.
-   */
-  private static final class InOrder implements PartitionCoalescer, scala.Serializable {
+  /** Groups of {@code FAN_IN} consecutive partitions, each read in index order. */
+  private static final class InOrder extends SparkLine.Coalescer {
     private static final long serialVersionUID = 1L;
 
     @Override
