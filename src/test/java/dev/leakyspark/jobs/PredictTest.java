@@ -94,6 +94,7 @@ class PredictTest {
     Path unknown = Files.createDirectories(dir.resolve("unknown/metadata"));
     Files.writeString(unknown.resolve("part-00000"), "{\"class\":\"com.example.Gone\"}");
     JobCall gone = predict("--model", dir.resolve("unknown").toString(), "--input", input, "--output", out);
+    assertEquals(1, gone.status());
     assertTrue(gone.err().contains("Cannot load model " + dir.resolve("unknown") + " (class 'com.example.Gone')"), gone.err());
 
     Path noData = dir.resolve("no-data");
@@ -121,6 +122,7 @@ class PredictTest {
     assertFalse(Files.exists(Path.of(out)), "no output after any failure");
 
     JobCall intoModel = predict("--model", model, "--input", input, "--output", model + "/out");
+    assertEquals(1, intoModel.status());
     assertTrue(intoModel.err().contains("a job never writes into its input"), intoModel.err());
     assertEquals(2, predict("--input", input).status());
   }

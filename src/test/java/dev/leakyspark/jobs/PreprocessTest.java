@@ -122,14 +122,17 @@ class PreprocessTest {
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("Input " + dir.resolve("nope") + " does not exist"), missing.err());
     JobCall column = preprocess("--input", in, "--output", out, "--columns", "features,nope");
+    assertEquals(1, column.status());
     assertTrue(column.err().contains("Column nope does not exist in " + in + ". Available: id, features, score, name"), column.err());
     JobCall type = preprocess("--input", in, "--output", out, "--columns", "name");
+    assertEquals(1, type.status());
     assertTrue(type.err().contains("input must be numeric, array<float>, array<double> or vector, but got name of type string"), type.err());
     Path notParquet = Files.writeString(dir.resolve("text.parquet"), "not parquet");
     JobCall unreadable = preprocess("--input", notParquet.toString(), "--output", out);
     assertEquals(1, unreadable.status());
     assertTrue(unreadable.err().contains(notParquet.toString()), unreadable.err());
     JobCall csvVectors = preprocess("--input", in, "--output", out, "--output-format", "csv");
+    assertEquals(1, csvVectors.status());
     assertTrue(csvVectors.err().contains("CSV cannot hold column features of type vector"), csvVectors.err());
     assertFalse(Files.exists(Path.of(out)), "no partial output after failures");
   }
@@ -169,8 +172,11 @@ class PreprocessTest {
     assertTrue(unknown.err().contains("unknown option --inptu") && unknown.err().contains("Usage: jobs/preprocess"));
     assertEquals(2, preprocess("--input", "x").status());
     JobCall alpha = preprocess("--input", "a", "--output", "b", "--alpha", "NaN");
+    assertEquals(2, alpha.status());
     assertTrue(alpha.err().contains("--alpha needs a finite number but got 'NaN'"), alpha.err());
-    assertTrue(preprocess("--input", "a", "--output", "b", "--input-format", "xls").err().contains("--input-format must be one of"));
+    JobCall format = preprocess("--input", "a", "--output", "b", "--input-format", "xls");
+    assertEquals(2, format.status());
+    assertTrue(format.err().contains("--input-format must be one of"), format.err());
     assertEquals(0, preprocess("--help").status());
   }
 }

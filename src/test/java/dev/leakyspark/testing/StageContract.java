@@ -2,6 +2,7 @@ package dev.leakyspark.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -146,10 +147,25 @@ public final class StageContract {
     assertSame(stage.getClass(), copy.getClass());
     assertEquals(stage.uid(), copy.uid());
     assertEquals(paramValues(stage), paramValues(copy));
-    Param first = stage.params()[0];
-    Object value = stage.getOrDefault(first);
-    Params changed = stage.copy(new ParamMap().put(first, value));
-    assertTrue(changed.isSet(changed.getParam(first.name())), "copy(extra) must set " + first.name());
+    // an extra with a value other than the current one must win in the copy only
+    Param param = null;
+    Object other = null;
+    for (Param p : stage.params()) {
+      Object current = stage.isDefined(p) ? stage.getOrDefault(p) : null;
+      Object candidate = current instanceof Integer i ? (Object) (i + 1)
+          : current instanceof Double d ? (Object) (d + 0.5)
+          : current instanceof String text ? (Object) (text + "_copy") : null;
+      if (candidate != null && (Boolean) p.isValid().apply(candidate)) {
+        param = p;
+        other = candidate;
+        break;
+      }
+    }
+    assertNotNull(param, "no int, double or string param to check copy(extra) with");
+    Object before = stage.getOrDefault(param);
+    Params changed = stage.copy(new ParamMap().put(param, other));
+    assertEquals(other, changed.getOrDefault(changed.getParam(param.name())), "copy(extra) must apply " + param.name());
+    assertEquals(before, stage.getOrDefault(param), "copy(extra) must not change the original");
   }
 
   /**

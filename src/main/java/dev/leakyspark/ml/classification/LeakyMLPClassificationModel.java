@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.util.Persistence;
 import static org.apache.spark.sql.functions.col;
 
 import dev.leakyspark.ml.util.Schemas;
@@ -18,7 +19,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -313,8 +313,7 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
     @Override
     public LeakyMLPClassificationModel load(String path) {
       String className = LeakyMLPClassificationModel.class.getName();
-      DefaultParamsReader.Metadata metadata =
-          DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession().sparkContext(), className);
+      DefaultParamsReader.Metadata metadata = Persistence.metadata(path, sparkSession().sparkContext(), className);
       String dataPath = new Path(path, "data").toString();
       List<Row> rows;
       try {

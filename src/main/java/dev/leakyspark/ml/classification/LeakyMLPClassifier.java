@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.util.Persistence;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.ml.util.Schemas;
@@ -15,7 +16,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -332,7 +332,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
 
   /** The reader {@code PipelineModel.load} and {@code Pipeline.load} find by reflection. */
   public static MLReader<LeakyMLPClassifier> read() {
-    return new DefaultParamsReader<>();
+    return Persistence.paramsReader();
   }
 
   public static LeakyMLPClassifier load(String path) {

@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.feature;
 
+import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.functions.LeakyReluFunctions;
@@ -18,7 +19,6 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -226,7 +226,7 @@ public class LeakyReLU extends Transformer implements MLWritable {
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<LeakyReLU> read() {
-    return new DefaultParamsReader<>();
+    return Persistence.paramsReader();
   }
 
   /** Loads a transformer saved with {@code write().save(path)}. */

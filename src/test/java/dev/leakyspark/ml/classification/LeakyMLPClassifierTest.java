@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.ml.feature.LeakyReLU;
+import dev.leakyspark.nn.Network;
 import dev.leakyspark.testing.DataFrames;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StageContract;
@@ -270,8 +271,8 @@ class LeakyMLPClassifierTest {
   void paramsAtTheirBoundsAreAccepted() {
     LeakyMLPClassificationModel untrained = mlp().setMaxIter(0).fit(blobs);
     assertEquals(0, untrained.summary().totalIterations());
-    assertArrayEquals(new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).setSeed(7).setMaxIter(0).fit(blobs)
-        .weights().toArray(), untrained.weights().toArray(), 0.0, "maxIter 0 keeps the He initialisation");
+    assertArrayEquals(new Network(new int[] {4, 8, 3}, 0.01).initialWeights(7), untrained.weights().toArray(), 0.0,
+        "maxIter 0 keeps the He initialisation of the seed");
     LeakyMLPClassificationModel tiny = mlp().setLayers(new int[] {4, 1, 3}).setBlockSize(1).setTol(0).setRegParam(0)
         .setAlpha(0).setMaxIter(3).fit(blobs);
     assertEquals(3, tiny.summary().totalIterations());
@@ -342,9 +343,15 @@ class LeakyMLPClassifierTest {
         .write().mode(SaveMode.Overwrite).parquet(path + "/data");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> LeakyMLPClassificationModel.load(path));
     assertTrue(e.getMessage().contains("saved in format 2 by a newer leaky-spark"), e.getMessage());
-    assertThrows(Exception.class, () -> LeakyMLPClassificationModel.load(dir.resolve("missing").toString()));
+    String missing = dir.resolve("missing").toString();
+    IllegalStateException absent = assertThrows(IllegalStateException.class, () -> LeakyMLPClassificationModel.load(missing));
+    assertTrue(absent.getMessage().startsWith("Cannot load " + LeakyMLPClassificationModel.class.getName() + " from "
+        + missing + ": its metadata is missing or unreadable"), absent.getMessage());
     Files.delete(Files.list(dir.resolve("model/metadata")).filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow());
-    assertThrows(Exception.class, () -> LeakyMLPClassificationModel.load(path));
+    IllegalStateException noMetadata = assertThrows(IllegalStateException.class, () -> LeakyMLPClassificationModel.load(path));
+    assertTrue(noMetadata.getMessage().contains(path + ": its metadata is missing or unreadable"), noMetadata.getMessage());
+    IllegalStateException stage = assertThrows(IllegalStateException.class, () -> LeakyMLPClassifier.load(path));
+    assertTrue(stage.getMessage().startsWith("Cannot load a saved stage from " + path), stage.getMessage());
   }
 
   @Test
