@@ -122,7 +122,7 @@ public final class LocalAdam {
         for (int i = 0; i < n; i++) {
           gradient[i] *= scale;
         }
-        net.addWeightDecay(w, regParam, gradient);
+        net.addL2(w, regParam, gradient);
         local.step(w, gradient);
         rows += block.size();
       }

@@ -92,24 +92,22 @@ public final class Network implements Serializable {
     return weights;
   }
 
-  /** Sum over the L2-regularised weight matrices (not biases) of {@code w^2}. */
-  public double squaredWeightNorm(double[] weights) {
+  /**
+   * The L2 term of the objective: returns {@code regParam / 2 * sum(w^2)} over the weight matrices
+   * (biases are not regularised) and, when {@code gradient} is not null, adds its gradient
+   * {@code regParam * w} to it. Callers add the result to the mean cross-entropy.
+   */
+  public double addL2(double[] weights, double regParam, double[] gradient) {
     double sum = 0;
     for (int l = 0; l + 1 < layers.length; l++) {
       for (int i = weightsAt(l), end = biasAt(l); i < end; i++) {
         sum += weights[i] * weights[i];
+        if (gradient != null) {
+          gradient[i] += regParam * weights[i];
+        }
       }
     }
-    return sum;
-  }
-
-  /** Adds {@code scale * w} to {@code gradient} for the weight matrices (not biases). */
-  public void addWeightDecay(double[] weights, double scale, double[] gradient) {
-    for (int l = 0; l + 1 < layers.length; l++) {
-      for (int i = weightsAt(l), end = biasAt(l); i < end; i++) {
-        gradient[i] += scale * weights[i];
-      }
-    }
+    return 0.5 * regParam * sum;
   }
 
   /**

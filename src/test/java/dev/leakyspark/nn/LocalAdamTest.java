@@ -24,7 +24,7 @@ class LocalAdamTest {
       for (int i = 0; i < g.length; i++) {
         g[i] /= block.size();
       }
-      NET.addWeightDecay(w, REG, g);
+      NET.addL2(w, REG, g);
       adam.step(w, g);
     }
     return w;

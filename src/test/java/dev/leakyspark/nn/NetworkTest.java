@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +49,40 @@ class NetworkTest {
       double numeric = (up - down) / (2 * h);
       assertEquals(numeric, gradient[i], 1e-6 * Math.max(1, Math.abs(numeric)), "weight " + i + ", alpha " + alpha);
     }
+  }
+
+  @Test
+  void regularisedObjectiveMatchesFiniteDifferences() {
+    // the objective the trainers minimise: mean cross-entropy plus the L2 term of addL2
+    Network net = new Network(new int[] {4, 5, 3}, 0.1);
+    Block block = randomBlock(6, 4, 3, 21);
+    double reg = 0.3;
+    double[] w = net.initialWeights(9);
+    Random random = new Random(4);
+    for (int i = 0; i < w.length; i++) {
+      w[i] += 0.1 * random.nextGaussian();
+    }
+    double[] gradient = new double[w.length];
+    net.lossAndGradient(w, block, gradient);
+    for (int i = 0; i < w.length; i++) {
+      gradient[i] /= block.size();
+    }
+    net.addL2(w, reg, gradient);
+    double h = 1e-6;
+    for (int i = 0; i < w.length; i++) {
+      double saved = w[i];
+      w[i] = saved + h;
+      double up = net.lossAndGradient(w, block, new double[w.length]) / block.size() + net.addL2(w, reg, null);
+      w[i] = saved - h;
+      double down = net.lossAndGradient(w, block, new double[w.length]) / block.size() + net.addL2(w, reg, null);
+      w[i] = saved;
+      double numeric = (up - down) / (2 * h);
+      assertEquals(numeric, gradient[i], 1e-6 * Math.max(1, Math.abs(numeric)), "weight " + i);
+    }
+    // biases carry no L2 term: of an all-ones vector, only the 4x5 + 5x3 matrix entries count
+    double[] ones = new double[w.length];
+    Arrays.fill(ones, 1.0);
+    assertEquals(0.5 * reg * (4 * 5 + 5 * 3), net.addL2(ones, reg, null), 1e-12);
   }
 
   @Test

@@ -67,7 +67,7 @@ final class AdamTrainer {
         loss += state.finish(roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps),
             Math.min(localSteps, data.maxBlocksPerPartition - first));
       }
-      double objective = loss / data.rows + 0.5 * reg * net.squaredWeightNorm(state.weights());
+      double objective = loss / data.rows + net.addL2(state.weights(), reg, null);
       history.add(objective);
       LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, mlp.getMaxIter(),
           String.format(Locale.ROOT, "%.6f", objective),

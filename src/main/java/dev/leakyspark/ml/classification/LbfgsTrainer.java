@@ -41,8 +41,7 @@ final class LbfgsTrainer {
           for (int i = 0; i < gradient.length; i++) {
             gradient[i] = sum[i] * scale;
           }
-          net.addWeightDecay(w, reg, gradient);
-          double loss = sum[gradient.length] * scale + 0.5 * reg * net.squaredWeightNorm(w);
+          double loss = sum[gradient.length] * scale + net.addL2(w, reg, gradient);
           if (passes[0] == 1) {
             firstLoss[0] = loss;
           }

@@ -148,6 +148,31 @@ class LeakyMLPClassifierTest {
   }
 
   @Test
+  void theDistributedGradientSumEqualsOneBlockOfEveryRow() {
+    dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.2);
+    double[] w = net.initialWeights(3);
+    List<Row> rows = blobs.select("features", "label").collectAsList();
+    double[] x = new double[rows.size() * 4];
+    int[] y = new int[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(((Vector) rows.get(i).get(0)).toArray(), 0, x, i * 4, 4);
+      y[i] = (int) rows.get(i).getDouble(1);
+    }
+    double[] single = new double[net.numWeights()];
+    double loss = net.lossAndGradient(w, new dev.leakyspark.nn.Block(x, y), single);
+    TrainingBlocks data = TrainingBlocks.of(blobs, "features", "label", net, 16, 12);
+    try {
+      double[] sum = LbfgsTrainer.lossAndGradientSum(spark, net, data.blocks, w);
+      assertEquals(loss, sum[single.length], 1e-10 * Math.abs(loss));
+      for (int i = 0; i < single.length; i++) {
+        assertEquals(single[i], sum[i], 1e-10 * Math.max(1, Math.abs(single[i])), "gradient " + i);
+      }
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
   void blocksAreSpreadOverExactlyNumPartitionsByContent() {
     dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.01);
     for (int n : new int[] {1, 5, 16}) {
