@@ -6,6 +6,11 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
+import org.apache.spark.sql.catalyst.trees.TreePattern$;
+import scala.Enumeration;
+import scala.collection.JavaConverters;
+import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
 import org.apache.spark.sql.types.DataType;
@@ -22,7 +27,7 @@ import org.apache.spark.sql.types.DataType;
  * spark.sql("SELECT sum(leaky_relu(x)) FROM VALUES (-1.0), (2.0) AS t(x)").columns(); // [sum(leaky_relu(x))]
  * }</pre>
  */
-public final class LeakyReluCall extends ReplaceableBinaryExpression implements Serializable {
+public final class LeakyReluCall extends BinaryCatalystExpression implements RuntimeReplaceable, Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -117,6 +122,11 @@ public final class LeakyReluCall extends ReplaceableBinaryExpression implements 
   @Override
   public Expression canonicalized() {
     return resolved() ? replacement().canonicalized() : this;
+  }
+
+  @Override
+  public scala.collection.immutable.Seq<Enumeration.Value> nodePatterns() {
+    return JavaConverters.asScalaBuffer(List.of(TreePattern$.MODULE$.RUNTIME_REPLACEABLE())).toList();
   }
 
   @Override
