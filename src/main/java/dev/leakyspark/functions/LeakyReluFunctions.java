@@ -8,8 +8,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -35,7 +33,7 @@ public final class LeakyReluFunctions {
 
   /** {@code leaky_relu(x)} with the default slope 0.01. */
   public static Column leakyRelu(Column x) {
-    return build(x, null);
+    return SparkLine.column(LeakyReluExpression.create(List.of(SparkLine.expression(x))));
   }
 
   /**
@@ -45,12 +43,7 @@ public final class LeakyReluFunctions {
    */
   public static Column leakyRelu(Column x, double alpha) {
     checkAlpha(alpha);
-    return build(x, Literal.create(alpha, DataTypes.DoubleType));
-  }
-
-  private static Column build(Column x, Expression alpha) {
-    Expression input = SparkLine.expression(x);
-    return SparkLine.column(LeakyReluExpression.create(alpha == null ? List.of(input) : List.of(input, alpha)));
+    return SparkLine.column(LeakyReluExpression.create(SparkLine.expression(x), alpha));
   }
 
   /**

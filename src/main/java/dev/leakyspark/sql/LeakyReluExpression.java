@@ -104,7 +104,7 @@ public final class LeakyReluExpression {
     return call;
   }
 
-  /** Builds {@code leaky_relu(x, alpha)} for a resolved {@code x}. */
+  /** Builds {@code leaky_relu(x, alpha)}, checked as {@link #create(List)} checks it. */
   public static Expression create(Expression x, double alpha) {
     return create(List.of(x, Literal.create(alpha, DataTypes.DoubleType)));
   }

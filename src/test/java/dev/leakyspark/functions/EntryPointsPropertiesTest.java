@@ -63,7 +63,6 @@ class EntryPointsPropertiesTest {
   void everyEntryPointGivesTheKernelsBits(
       @ForAll("batches") List<Row> rows, @ForAll("alphas") double alpha) {
     SparkSession spark = SharedSpark.session();
-    LeakyReluFunctions.register(spark);
     Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
     df.createOrReplaceTempView("props");
     String a = Double.toString(alpha) + "D"; // a double literal: a decimal one would lose -0.0

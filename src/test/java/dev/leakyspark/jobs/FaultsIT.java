@@ -47,7 +47,7 @@ class FaultsIT {
   }
 
   static JobProcess withFaults(String script, List<String> args) {
-    List<String> all = list("--master", "local[2,4]", "--jars", ItSupport.testJar(),
+    List<String> all = list("--master", "local[2,4]", "--jars", JobProcess.builtJar("-tests.jar"),
         "--conf", "spark.plugins=" + FailFirstAttempts.class.getName());
     all.addAll(args);
     return job(script, all);

@@ -2,15 +2,10 @@ package dev.leakyspark.jobs;
 
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.testing.JobProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Row;
@@ -38,17 +33,6 @@ final class ItSupport {
     env.put("SPARK_HOME", null);
     env.put("LEAKY_DRIVER_MEMORY", "2g");
     return JobProcess.start(env, command, stdin);
-  }
-
-  /** The test classes as a jar (built by package), for spark-submit --jars. */
-  static String testJar() {
-    try (Stream<Path> files = Files.list(JobProcess.BUILD)) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-tests.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no *-tests.jar in " + JobProcess.BUILD + ": run mvn package first"))
-          .toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Row count and two order-independent hashes over every column of a Parquet output. */

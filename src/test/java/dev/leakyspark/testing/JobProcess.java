@@ -4,13 +4,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A process started by an integration test (a script in {@code jobs/}, or a Spark daemon), with
@@ -29,6 +32,25 @@ public final class JobProcess implements AutoCloseable {
 
   /** The build folder of the Spark line under test: target/, or target/spark-4.x/ (pom.xml). */
   public static final Path BUILD = Path.of(System.getProperty("leaky.build.dir", ROOT.resolve("target").toString()));
+
+  /** The jar of the build folder whose name ends with {@code suffix}, such as {@code -tests.jar}. */
+  public static String builtJar(String suffix) {
+    try (Stream<Path> files = Files.list(BUILD)) {
+      return files.map(Path::toString).filter(f -> f.endsWith(suffix)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no *" + suffix + " in " + BUILD + ": run mvn package first"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A TCP port that was free a moment ago, for a daemon to listen on. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();

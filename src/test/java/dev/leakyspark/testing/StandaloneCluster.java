@@ -1,9 +1,7 @@
 package dev.leakyspark.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +52,7 @@ public final class StandaloneCluster implements AutoCloseable {
         Files.createSymbolicLink(link, jar);
       }
     }
-    StandaloneCluster cluster = new StandaloneCluster(work, sparkHome.getParent(), freePort(), freePort());
+    StandaloneCluster cluster = new StandaloneCluster(work, sparkHome.getParent(), JobProcess.freePort(), JobProcess.freePort());
     try {
       cluster.awaitWorkers(0);
       for (int i = 0; i < workers; i++) {
@@ -126,14 +124,6 @@ public final class StandaloneCluster implements AutoCloseable {
     }
     throw new IllegalStateException("the master did not report " + count + " alive workers: " + last
         + "\nmaster log:\n" + master.output());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

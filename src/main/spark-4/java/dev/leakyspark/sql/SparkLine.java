@@ -48,11 +48,16 @@ public final class SparkLine {
    * qualify it ({@code system.builtin.leaky_relu}), 4.0 and 4.1 do not.
    */
   static FunctionIdentifier functionIdentifier(String name) {
-    String[] version = org.apache.spark.package$.MODULE$.SPARK_VERSION().split("\\.");
-    boolean qualified = Integer.parseInt(version[0]) > 4 || Integer.parseInt(version[1]) >= 2;
-    return qualified
+    return QUALIFIED_BUILTINS
         ? new FunctionIdentifier(name, Option.apply("builtin"), Option.apply("system"))
         : FunctionIdentifier.apply(name);
+  }
+
+  private static final boolean QUALIFIED_BUILTINS = qualifiedBuiltins();
+
+  private static boolean qualifiedBuiltins() {
+    String[] version = org.apache.spark.package$.MODULE$.SPARK_VERSION().split("\\.");
+    return Integer.parseInt(version[0]) > 4 || Integer.parseInt(version[1]) >= 2;
   }
 
   /** A call of the static {@code method} of {@code target}, compiled into generated code. */

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.testing.JobProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,13 +22,13 @@ class SparkConnectIT {
 
   @Test
   void aServerWithTheExtensionServesLeakyReluToClients() throws Exception {
-    int port = freePort();
+    int port = JobProcess.freePort();
     List<String> server = List.of("java", "-Xmx1g", "@" + JobProcess.ROOT.resolve("conf/java17.args"),
         "-Dlog4j2.configurationFile=file:" + JobProcess.ROOT.resolve("conf/log4j2.properties"),
         "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
         "-Dspark.sql.extensions=dev.leakyspark.sql.LeakyReluExtensions",
         "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=" + port,
-        "-cp", projectJar() + ":" + classPath("connect-server-classpath.txt"),
+        "-cp", JobProcess.builtJar("-SNAPSHOT.jar") + ":" + classPath("connect-server-classpath.txt"),
         "org.apache.spark.sql.connect.service.SparkConnectServer");
     try (JobProcess serverProcess = JobProcess.start(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), server)) {
       awaitPort(port, serverProcess);
@@ -50,13 +47,6 @@ class SparkConnectIT {
     }
   }
 
-  private static String projectJar() throws IOException {
-    try (Stream<Path> files = Files.list(JobProcess.BUILD)) {
-      return files.map(Path::toString).filter(f -> f.endsWith("-SNAPSHOT.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no project jar in " + JobProcess.BUILD));
-    }
-  }
-
   private static String classPath(String file) throws IOException {
     return Files.readString(JobProcess.BUILD.resolve(file)).trim();
   }
@@ -72,11 +62,5 @@ class SparkConnectIT {
       }
     }
     throw new IllegalStateException("the Connect server did not listen on " + port + ":\n" + server.output());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
