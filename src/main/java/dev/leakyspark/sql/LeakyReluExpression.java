@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.NumericType;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
-import scala.collection.immutable.Map$;
+import scala.collection.immutable.Map;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -173,6 +173,10 @@ public final class LeakyReluExpression {
   /**
    * Throws an {@link AnalysisException}, the analyzer's own error type, without declaring it:
    * it is checked in Java but not in the Scala code that calls the builder.
+   *
+   * <p>The error condition is Spark's free-text one, which formats to {@code message} alone: a
+   * third party cannot add conditions, and clients such as PySpark 4 fail to format an
+   * exception that has none.
    */
   static RuntimeException error(String message) {
     throw LeakyReluExpression.<RuntimeException>unchecked(
@@ -181,10 +185,13 @@ public final class LeakyReluExpression {
             Option.empty(),
             Option.empty(),
             Option.empty(),
-            Option.empty(),
-            Map$.MODULE$.empty(),
+            Option.apply(FREE_TEXT_CONDITION),
+            new Map.Map1<>("errorMessage", message),
             new QueryContext[0]));
   }
+
+  /** Spark's error condition whose message is its one parameter, {@code errorMessage}. */
+  static final String FREE_TEXT_CONDITION = "_LEGACY_ERROR_TEMP_1332";
 
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E unchecked(Throwable e) throws E {

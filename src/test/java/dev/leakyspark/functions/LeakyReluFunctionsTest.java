@@ -25,6 +25,7 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.SparkThrowableHelper;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -241,6 +242,8 @@ class LeakyReluFunctionsTest {
   static void assertAnalysisError(String sql, String message) {
     AnalysisException e = assertThrows(AnalysisException.class, () -> spark.sql(sql).collect(), sql);
     assertTrue(e.getMessage().contains(message), e.getMessage());
+    // clients such as PySpark 4 format the error from its condition and parameters
+    assertEquals(message, SparkThrowableHelper.getMessage(e.getErrorClass(), e.getMessageParameters()), sql);
   }
 
   @Test

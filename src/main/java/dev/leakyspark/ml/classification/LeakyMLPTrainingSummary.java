@@ -3,8 +3,8 @@ package dev.leakyspark.ml.classification;
 import java.io.Serializable;
 
 /**
- * What training did: the objective (mean cross-entropy plus the L2 term) before the first and
- * after each iteration (l-bfgs) or epoch (adam).
+ * What training did: the objective (mean cross-entropy plus the L2 term) at the start and after
+ * each iteration (l-bfgs), or of each epoch, the mean over its mini-batches (adam).
  *
  * <pre>{@code
  * double[] losses = model.summary().objectiveHistory();
@@ -22,7 +22,7 @@ public final class LeakyMLPTrainingSummary implements Serializable {
     this.totalIterations = totalIterations;
   }
 
-  /** The objective at the start and after each iteration. */
+  /** l-bfgs: the objective at the start and after each iteration; adam: each epoch's objective. */
   public double[] objectiveHistory() {
     return objectiveHistory.clone();
   }

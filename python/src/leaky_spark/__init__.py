@@ -1,0 +1,55 @@
+"""Leaky ReLU for PySpark.
+
+The package wraps the leaky-spark jar, which it bundles: the column function
+:func:`leaky_spark.functions.leaky_relu`, the SQL function ``leaky_relu`` (through the session
+extension), and the pipeline stages :class:`leaky_spark.ml.feature.LeakyReLU` and
+:class:`leaky_spark.ml.classification.LeakyMLPClassifier`.
+
+>>> import leaky_spark
+>>> from pyspark.sql import SparkSession
+>>> spark = (SparkSession.builder
+...          .config("spark.jars", leaky_spark.jar_path())
+...          .config("spark.sql.extensions", leaky_spark.EXTENSIONS)
+...          .getOrCreate())  # doctest: +SKIP
+"""
+import glob
+import os
+from typing import Optional
+
+__version__ = "0.1.0.dev0"
+
+#: The value of ``spark.sql.extensions`` that gives every session the SQL function ``leaky_relu``.
+EXTENSIONS = "dev.leakyspark.sql.LeakyReluExtensions"
+
+#: The Spark lines a jar is built for (``major.minor``).
+SPARK_LINES = ("3.5", "4.0", "4.1", "4.2")
+
+_JARS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jars")
+
+
+def jar_path(spark_line: Optional[str] = None) -> str:
+    """The path of the bundled jar for ``spark_line`` (such as ``"3.5"`` or ``"4.2"``).
+
+    By default the line is that of the installed pyspark. A jar runs only on the Spark line it was
+    built for, so a line the package holds no jar for is an error that says how to build one.
+
+    >>> leaky_spark.jar_path("3.5")  # doctest: +SKIP
+    '.../site-packages/leaky_spark/jars/leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar'
+    """
+    if spark_line is None:
+        import pyspark
+
+        spark_line = ".".join(pyspark.__version__.split(".")[:2])
+    if spark_line not in SPARK_LINES:
+        raise ValueError(
+            "leaky-spark supports the Spark lines " + ", ".join(SPARK_LINES) + ", not " + spark_line)
+    found = [j for j in glob.glob(os.path.join(_JARS, "leaky-spark_2.1?-*-" + spark_line + "-*.jar"))
+             if not j.endswith("-tests.jar")]
+    if not found:
+        profile = "" if spark_line == "3.5" else " -Pspark-" + spark_line
+        bundled = sorted(os.path.basename(j) for j in glob.glob(os.path.join(_JARS, "*.jar")))
+        raise FileNotFoundError(
+            "leaky-spark holds no jar for Spark " + spark_line + " (bundled: "
+            + (", ".join(bundled) or "none") + "). From the project root, run "
+            "mvn -B -DskipTests package" + profile + ", then pip install ./python again")
+    return sorted(found)[-1]

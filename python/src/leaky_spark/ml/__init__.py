@@ -1,0 +1,1 @@
+"""pyspark.ml stages that wrap the leaky-spark jar's MLlib stages."""

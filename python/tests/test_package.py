@@ -1,0 +1,33 @@
+"""The bundled jar and the line it runs on."""
+import os
+
+import pyspark
+import pytest
+
+import leaky_spark
+
+
+def test_the_jar_is_the_one_of_the_installed_pyspark_line():
+    line = ".".join(pyspark.__version__.split(".")[:2])
+    path = leaky_spark.jar_path()
+    assert os.path.isfile(path)
+    assert path.endswith("-" + line + "-SNAPSHOT.jar")
+    scala = "2.12" if line == "3.5" else "2.13"
+    assert os.path.basename(path).startswith("leaky-spark_" + scala + "-")
+    assert leaky_spark.jar_path(line) == path
+
+
+def test_each_line_gets_its_own_jar_and_a_missing_one_says_how_to_build_it(tmp_path, monkeypatch):
+    for name in ("leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar", "leaky-spark_2.12-0.1.0-3.5-SNAPSHOT-tests.jar",
+                 "leaky-spark_2.13-0.1.0-4.2-SNAPSHOT.jar"):
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setattr(leaky_spark, "_JARS", str(tmp_path))
+    assert leaky_spark.jar_path("3.5") == str(tmp_path / "leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar")
+    assert leaky_spark.jar_path("4.2") == str(tmp_path / "leaky-spark_2.13-0.1.0-4.2-SNAPSHOT.jar")
+    with pytest.raises(FileNotFoundError, match="no jar for Spark 4.1 .*mvn -B -DskipTests package -Pspark-4.1"):
+        leaky_spark.jar_path("4.1")
+
+
+def test_an_unsupported_line_is_refused():
+    with pytest.raises(ValueError, match="supports the Spark lines 3.5, 4.0, 4.1, 4.2, not 3.4"):
+        leaky_spark.jar_path("3.4")
