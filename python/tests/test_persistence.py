@@ -1,5 +1,8 @@
 """Pipelines cross the language boundary both ways: saved from Python and loaded by the JVM, and
 saved by the JVM (the Spark 3.5 model the Java suite ships) and loaded in Python."""
+import subprocess
+import sys
+
 from pyspark.ml import Pipeline, PipelineModel
 
 from leaky_spark.data import generated
@@ -54,3 +57,12 @@ def test_an_unfitted_pipeline_round_trips_in_python(tmp_path):
     relu, mlp = Pipeline.load(str(tmp_path / "unfitted")).getStages()
     assert isinstance(relu, LeakyReLU) and relu.getAlpha() == 0.3
     assert isinstance(mlp, LeakyMLPClassifier) and (mlp.getLayers(), mlp.getSolver()) == ([4, 3], "adam")
+
+
+def test_importing_the_package_is_enough_for_pyspark_to_find_the_wrappers():
+    probe = ("import sys, leaky_spark\n"
+             "print(sys.modules['dev.leakyspark.ml.feature'].LeakyReLU.__module__,\n"
+             "      sys.modules['dev.leakyspark.ml.classification'].LeakyMLPClassificationModel.__module__)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["leaky_spark.ml.feature", "leaky_spark.ml.classification"]

@@ -53,3 +53,16 @@ def jar_path(spark_line: Optional[str] = None) -> str:
             + (", ".join(bundled) or "none") + "). From the project root, run "
             "mvn -B -DskipTests package" + profile + ", then pip install ./python again")
     return sorted(found)[-1]
+
+
+def _expose_stages_to_pyspark() -> None:
+    """Imports the stage wrappers, which register themselves under their JVM package names, so
+    that ``PipelineModel.load`` finds them for a saved pipeline once ``leaky_spark`` is imported."""
+    try:
+        import leaky_spark.ml.classification  # noqa: F401
+        import leaky_spark.ml.feature  # noqa: F401
+    except ImportError:  # pyspark.ml needs numpy; without it, no stage loads anyway
+        pass
+
+
+_expose_stages_to_pyspark()

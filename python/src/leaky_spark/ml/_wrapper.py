@@ -1,7 +1,6 @@
 """What the stage wrappers share: loading through the JVM stage, params the JVM checks as they are
 set, and the module names pyspark derives from the JVM class names."""
 import sys
-import types
 from typing import Any, Dict, Type
 
 from py4j.java_collections import JavaArray
@@ -16,15 +15,10 @@ def expose_as_jvm_package(module_name: str, java_package: str) -> None:
 
     pyspark turns a loaded JVM stage into its Python wrapper by importing the stage's JVM class
     name as a Python name (``PipelineModel.load``, ``JavaParams._from_java``), so
-    ``dev.leakyspark.ml.feature.LeakyReLU`` must resolve to this package's wrapper.
+    ``dev.leakyspark.ml.feature.LeakyReLU`` must resolve to this package's wrapper. Only the full
+    name is registered: ``__import__`` finds it in ``sys.modules`` without its parents, and no
+    package ``dev`` is shadowed.
     """
-    parts = java_package.split(".")
-    for i in range(1, len(parts)):
-        parent = ".".join(parts[:i])
-        if parent not in sys.modules:
-            package = types.ModuleType(parent)
-            package.__path__ = []  # a namespace for the alias only; it holds no files
-            sys.modules[parent] = package
     sys.modules.setdefault(java_package, sys.modules[module_name])
 
 

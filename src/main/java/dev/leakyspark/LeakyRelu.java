@@ -127,7 +127,7 @@ public final class LeakyRelu {
   public static void gradient(double[] x, double[] dst, double alpha) {
     checkLengths(x.length, dst.length);
     for (int i = 0; i < x.length; i++) {
-      dst[i] = x[i] > 0 ? 1.0 : alpha;
+      dst[i] = gradient(x[i], alpha);
     }
   }
 

@@ -103,7 +103,9 @@ final class DataIO {
         }
       }
     }
-    data.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format).save(output);
+    // CSV gets a header, as the jobs read CSV: without one, reading it back would lose the first row
+    data.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).format(format)
+        .option("header", format.equals("csv")).save(output);
   }
 
   /**

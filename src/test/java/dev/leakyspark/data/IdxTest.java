@@ -1,19 +1,18 @@
 package dev.leakyspark.data;
 
+import static dev.leakyspark.testing.IdxFiles.idx;
+import static dev.leakyspark.testing.IdxFiles.smallFiles;
+import static dev.leakyspark.testing.IdxFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -24,40 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedSpark.class)
 class IdxTest {
 
-  /** An IDX file: magic, then dimensions, then the bytes. */
-  static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(magic);
-    for (int d : dims) {
-      out.writeInt(d);
-    }
-    out.write(body);
-    return bytes.toByteArray();
-  }
-
-  static Path write(Path file, byte[] content, boolean gzip) throws IOException {
-    try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
-      out.write(content);
-    }
-    return file;
-  }
-
-  /** Three 2x2 images with pixels 0, 10, 20, ... and labels 7, 0, 255. */
-  static Path[] smallFiles(Path dir, boolean gzip) throws IOException {
-    byte[] pixels = new byte[12];
-    for (int i = 0; i < 12; i++) {
-      pixels[i] = (byte) (i * 10 + (i == 11 ? 145 : 0)); // the last pixel is 255
-    }
-    Path images = write(dir.resolve("images" + (gzip ? ".gz" : "")), idx(2051, new int[] {3, 2, 2}, pixels), gzip);
-    Path labels = write(dir.resolve("labels" + (gzip ? ".gz" : "")), idx(2049, new int[] {3}, new byte[] {7, 0, (byte) 255}), gzip);
-    return new Path[] {images, labels};
-  }
-
   @Test
   void readsImagesAndLabelsPlainOrGzipped(@TempDir Path dir, SparkSession spark) throws IOException {
     for (boolean gzip : new boolean[] {false, true}) {
-      Path[] files = smallFiles(dir, gzip);
+      Path[] files = smallFiles(dir, "small", gzip);
       Idx.Images images = Idx.readImages(files[0]);
       assertEquals(3, images.count());
       assertEquals(4, images.pixelsPerImage());
@@ -72,7 +41,7 @@ class IdxTest {
 
   @Test
   void malformedFilesFailWithTheProblem(@TempDir Path dir, SparkSession spark) throws IOException {
-    Path[] good = smallFiles(dir, false);
+    Path[] good = smallFiles(dir, "small", false);
     assertError(() -> Idx.readImages(good[1]), "starts with magic number 2049, expected 2051 (images and labels swapped?)");
     Path truncated = write(dir.resolve("short"), idx(2051, new int[] {3, 2, 2}, new byte[5]), false);
     assertError(() -> Idx.readImages(truncated),
@@ -92,6 +61,19 @@ class IdxTest {
 
   interface Read {
     Object run() throws IOException;
+  }
+
+  @Test
+  void loadFashionMnistReadsEitherSplitByItsName(@TempDir Path dir, SparkSession spark) throws IOException {
+    smallFiles(dir, "train", true);
+    smallFiles(dir, "t10k", true);
+    for (String split : List.of("train", "t10k")) {
+      List<Row> rows = Idx.loadFashionMnist(spark, dir.toString(), split).collectAsList();
+      assertEquals(List.of(7.0, 0.0, 255.0), rows.stream().map(r -> r.getDouble(0)).toList(), split);
+      assertEquals(1.0, ((Vector) rows.get(2).get(1)).apply(3), 0.0, split);
+    }
+    assertError(() -> Idx.loadFashionMnist(spark, dir.resolve("none").toString(), "train"),
+        "IDX file " + dir.resolve("none/train-images-idx3-ubyte.gz") + " does not exist");
   }
 
   static void assertError(Read read, String message) {

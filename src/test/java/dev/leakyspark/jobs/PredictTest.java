@@ -64,6 +64,46 @@ class PredictTest {
   }
 
   @Test
+  void optionsFromAFileAnInputFormatOverwriteHelpAndTheDefaultOutput(@TempDir Path dir) throws Exception {
+    String libsvm = dir.resolve("input.libsvm").toString();
+    spark.read().parquet(input).select("label", "features").write().format("libsvm").save(libsvm);
+    String out = dir.resolve("scored").toString();
+    Path conf = dir.resolve("predict.properties");
+    Files.writeString(conf, "model = " + model + "\ninput = " + libsvm + "\ninput-format = libsvm\noutput = " + out
+        + "\noutput-format = json\n");
+    JobCall r = predict("--conf", conf.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("predict: wrote 400 rows to " + out + " (json)"), r.out());
+    List<Row> expected = fitted.transform(spark.read().format("libsvm").load(libsvm)).select("prediction").collectAsList();
+    assertEquals(expected, spark.read().json(out).select("prediction").collectAsList());
+
+    JobCall again = predict("--conf", conf.toString());
+    assertEquals(1, again.status());
+    assertTrue(again.err().contains("Output " + out + " already exists; pass --overwrite to replace it"), again.err());
+    JobCall replaced = predict("--conf", conf.toString(), "--output-format", "parquet", "--overwrite");
+    assertEquals(0, replaced.status(), replaced.err());
+    assertEquals(400, spark.read().parquet(out).count(), "flags win over the file");
+
+    JobCall help = predict("--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("Usage: jobs/predict --model PATH --input PATH"), help.out());
+
+    JobCall byDefault = predict("--model", model, "--input", input);
+    assertEquals(0, byDefault.status(), byDefault.err());
+    java.util.regex.Matcher written = java.util.regex.Pattern.compile("predict: wrote 400 rows to (\\S+) \\(parquet\\)")
+        .matcher(byDefault.out());
+    assertTrue(written.find(), byDefault.out());
+    Path defaultOutput = Path.of(written.group(1));
+    try {
+      assertTrue(defaultOutput.startsWith(Path.of(System.getProperty("java.io.tmpdir"), "leaky-spark")), defaultOutput.toString());
+      assertTrue(defaultOutput.getFileName().toString().matches("predict-\\d{8}-\\d{6}"), defaultOutput.toString());
+      assertEquals(400, spark.read().parquet(defaultOutput.toString()).count());
+    } finally {
+      org.apache.commons.io.FileUtils.deleteDirectory(defaultOutput.toFile());
+    }
+  }
+
+  @Test
   void aSingleModelLoadsToo(@TempDir Path dir) {
     String single = dir.resolve("scaler").toString();
     try {

@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.data.Generated;
+import dev.leakyspark.testing.IdxFiles;
 import dev.leakyspark.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -163,6 +167,47 @@ class PreprocessTest {
     double[] expected = new double[raw.length];
     LeakyRelu.apply(raw, expected, 0.01);
     assertArrayEquals(expected, ((Vector) first.getAs("features")).toArray(), 0.0);
+  }
+
+  @Test
+  void everyInputAndOutputFormatIsReadAndWritten(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("in.json");
+    Files.writeString(json, "{\"id\": 1, \"x\": -2.0}\n{\"id\": 2, \"x\": 3.0}\n");
+    String orc = dir.resolve("orc").toString();
+    JobCall fromJson = preprocess("--input", json.toString(), "--input-format", "json", "--columns", "x",
+        "--alpha", "0.5", "--output", orc, "--output-format", "orc");
+    assertEquals(0, fromJson.status(), fromJson.err());
+    assertEquals(List.of(-1.0, 3.0), spark.read().orc(orc).orderBy("id").select("x").as(Encoders.DOUBLE()).collectAsList());
+
+    Path libsvm = dir.resolve("in.libsvm");
+    Files.writeString(libsvm, "1 1:-2.0 3:4.0\n0 2:-1.0\n");
+    String fromLibsvm = dir.resolve("from-libsvm").toString();
+    JobCall svm = preprocess("--input", libsvm.toString(), "--input-format", "libsvm", "--columns", "features",
+        "--alpha", "0.5", "--output", fromLibsvm);
+    assertEquals(0, svm.status(), svm.err());
+    List<Row> rows = spark.read().parquet(fromLibsvm).orderBy(functions.desc("label")).collectAsList();
+    assertEquals(Vectors.sparse(3, new int[] {0, 2}, new double[] {-1.0, 4.0}), rows.get(0).getAs("features"));
+    assertEquals(Vectors.sparse(3, new int[] {1}, new double[] {-0.5}), rows.get(1).getAs("features"));
+
+    IdxFiles.smallFiles(dir, "small", true);
+    String fromIdx = dir.resolve("from-idx").toString();
+    JobCall idx = preprocess("--input", dir.resolve("small").toString(), "--input-format", "idx", "--output", fromIdx);
+    assertEquals(0, idx.status(), idx.err());
+    assertTrue(idx.out().contains("preprocess: wrote 3 rows to " + fromIdx + " (parquet)"), idx.out());
+    assertEquals(List.of(0.0, 7.0, 255.0),
+        spark.read().parquet(fromIdx).select("label").orderBy("label").as(Encoders.DOUBLE()).collectAsList());
+
+    String csv = dir.resolve("csv").toString(); // every numeric column by default: id too, as a double
+    JobCall toCsv = preprocess("--input", json.toString(), "--input-format", "json", "--alpha", "0.5",
+        "--output", csv, "--output-format", "csv");
+    assertEquals(0, toCsv.status(), toCsv.err());
+    assertTrue(Files.exists(Path.of(csv, "_SUCCESS")));
+    JobCall back = preprocess("--input", csv, "--input-format", "csv", "--alpha", "2", "--columns", "x",
+        "--output", dir.resolve("csv-again").toString());
+    assertEquals(0, back.status(), back.err());
+    assertTrue(back.out().contains("preprocess: wrote 2 rows"), "a CSV output reads back whole: " + back.out());
+    assertEquals(List.of("1.0,-2.0", "2.0,3.0"), spark.read().parquet(dir.resolve("csv-again").toString()).orderBy("id")
+        .collectAsList().stream().map(r -> r.getAs("id") + "," + r.getAs("x")).toList());
   }
 
   @Test

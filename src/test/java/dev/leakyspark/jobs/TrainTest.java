@@ -106,8 +106,13 @@ class TrainTest {
   @Test
   void scaleOutOptionsReachTheClassifier(@TempDir Path out) throws Exception {
     JobCall r = train(args(out, "--max-iter", "3", "--num-partitions", "3", "--local-steps", "2",
-        "--block-momentum", "0.25", "--step-size-schedule", "constant"));
+        "--block-momentum", "0.25", "--step-size-schedule", "constant", "--alpha", "0.2", "--block-size", "7",
+        "--reg-param", "0.003"));
     assertEquals(0, r.status(), r.err());
+    assertTrue(r.err().contains("in 3 partitions, blocks of 7, layers [30, 16, 10], alpha 0.2, solver adam, L2 0.003"),
+        "the fit's own log line: " + r.err());
+    PipelineModel model = PipelineModel.load(out.resolve("model").toString());
+    assertEquals(0.2, ((LeakyMLPClassificationModel) model.stages()[model.stages().length - 1]).getAlpha(), 0.0);
     JsonNode params = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile()).get("params");
     assertEquals(3, params.get("numPartitions").asInt());
     assertEquals(2, params.get("localSteps").asInt());

@@ -290,8 +290,9 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
     TrainingBlocks data =
         TrainingBlocks.of(dataset, getFeaturesCol(), getLabelCol(), net, getBlockSize(), partitions);
     try {
-      LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, solver {}",
-          uid, data.rows, data.numPartitions(), getBlockSize(), Arrays.toString(net.layers()), getSolver());
+      LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}",
+          uid, data.rows, data.numPartitions(), getBlockSize(), Arrays.toString(net.layers()), net.alpha(), getSolver(),
+          getRegParam());
       TrainingCheckpoint resumed =
           TrainingCheckpoint.resumable(spark, isDefined(checkpointDir) ? getCheckpointDir() : "", getSolver(),
               net.layers(), net.alpha());

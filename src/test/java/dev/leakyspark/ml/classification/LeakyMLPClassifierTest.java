@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.leakyspark.ml.feature.LeakyReLU;
 import dev.leakyspark.nn.Network;
 import dev.leakyspark.testing.DataFrames;
+import dev.leakyspark.testing.LogCapture;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StageContract;
 import java.nio.file.Files;
@@ -66,6 +67,39 @@ class LeakyMLPClassifierTest {
     }
     StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
     return spark.createDataFrame(data, schema);
+  }
+
+  /** Two concentric rings in 2 dimensions, radius 0 to 1 (class 0) and 1.5 to 2.5 (class 1): no line separates them. */
+  static Dataset<Row> rings(int rows, long seed) {
+    Random random = new Random(seed);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int label = i % 2;
+      double radius = label == 0 ? random.nextDouble() : 1.5 + random.nextDouble();
+      double angle = 2 * Math.PI * random.nextDouble();
+      data.add(RowFactory.create((double) label, Vectors.dense(radius * Math.cos(angle), radius * Math.sin(angle))));
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
+    return spark.createDataFrame(data, schema);
+  }
+
+  @Test
+  void theHiddenLayerSeparatesRingsThatNoLinearModelCan() {
+    Dataset<Row> train = rings(400, 1).repartition(3).cache();
+    Dataset<Row> test = rings(400, 2);
+    MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    double threshold = 0.95;
+
+    double linear = accuracy.evaluate(new org.apache.spark.ml.classification.LogisticRegression().setMaxIter(100)
+        .fit(train).transform(test));
+    assertTrue(linear < threshold, "a linear model reaches " + linear);
+    for (String solver : List.of(LeakyMLPClassifier.LBFGS, LeakyMLPClassifier.ADAM)) {
+      LeakyMLPClassifier mlp = new LeakyMLPClassifier().setLayers(new int[] {2, 16, 2}).setSolver(solver).setSeed(3)
+          .setMaxIter(solver.equals(LeakyMLPClassifier.ADAM) ? 150 : 200).setStepSize(0.02).setBlockSize(16).setTol(0);
+      double mlpAccuracy = accuracy.evaluate(mlp.fit(train).transform(test));
+      assertTrue(mlpAccuracy >= threshold, solver + " reaches " + mlpAccuracy + "; logistic regression " + linear);
+    }
+    train.unpersist();
   }
 
   static LeakyMLPClassifier mlp() {
@@ -232,7 +266,11 @@ class LeakyMLPClassifierTest {
       assertEquals(List.of("iteration-00000002", "iteration-00000004"),
           listing.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    LeakyMLPClassificationModel resumed = adam.setMaxIter(7).fit(blobs);
+    LeakyMLPClassificationModel resumed;
+    try (LogCapture log = LogCapture.of(AdamTrainer.class)) {
+      resumed = adam.setMaxIter(7).fit(blobs);
+      assertEquals(List.of(5, 6, 7), log.numbers("adam epoch (\\d+)/7"), "only the epochs after the checkpoint of epoch 4");
+    }
     assertEquals(7, resumed.summary().totalIterations());
     assertArrayEquals(straight.summary().objectiveHistory(), resumed.summary().objectiveHistory(), 0.0);
     assertArrayEquals(straight.weights().toArray(), resumed.weights().toArray(), 0.0,
@@ -244,7 +282,12 @@ class LeakyMLPClassifierTest {
     String checkpoints = dir.resolve("checkpoints").toString();
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setCheckpointDir(checkpoints).setCheckpointInterval(3);
     double[] first = lbfgs.setMaxIter(4).fit(blobs).summary().objectiveHistory();
-    LeakyMLPClassificationModel resumed = lbfgs.setMaxIter(8).fit(blobs);
+    LeakyMLPClassificationModel resumed;
+    try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
+      resumed = lbfgs.setMaxIter(8).fit(blobs);
+      assertEquals(List.of(4, 5, 6, 7, 8), log.numbers("l-bfgs iteration (\\d+)/8"),
+          "only the iterations after the checkpoint of iteration 3");
+    }
     assertEquals(8, resumed.summary().totalIterations());
     double[] history = resumed.summary().objectiveHistory();
     assertEquals(9, history.length);
@@ -257,6 +300,51 @@ class LeakyMLPClassifierTest {
     assertTrue(other.getMessage().contains("The checkpoint in " + checkpoints + " was written by a fit with solver"
         + " l-bfgs, layers [4, 8, 3] and alpha 0.01, but this fit has l-bfgs, [4, 5, 3] and 0.01"), other.getMessage());
     assertThrows(IllegalArgumentException.class, () -> mlp().setCheckpointInterval(0));
+    IllegalArgumentException alpha = assertThrows(IllegalArgumentException.class,
+        () -> mlp().setAlpha(0.2).setCheckpointDir(checkpoints).fit(blobs));
+    assertTrue(alpha.getMessage().contains("alpha 0.01, but this fit has l-bfgs, [4, 8, 3] and 0.2"), alpha.getMessage());
+    IllegalArgumentException solver = assertThrows(IllegalArgumentException.class,
+        () -> mlp().setSolver("adam").setCheckpointDir(checkpoints).fit(blobs));
+    assertTrue(solver.getMessage().contains("solver l-bfgs, layers [4, 8, 3] and alpha 0.01, but this fit has adam"),
+        solver.getMessage());
+  }
+
+  @Test
+  void checkpointsKeepTheNewestTwoSkipIncompleteOnesAndRefuseUnreadableOnes(@TempDir Path dir) throws Exception {
+    Path checkpoints = dir.resolve("checkpoints");
+    LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(4).setCheckpointDir(checkpoints.toString())
+        .setCheckpointInterval(1);
+    lbfgs.fit(blobs);
+    assertEquals(List.of("iteration-00000003", "iteration-00000004"), listing(checkpoints), "the newest two are kept");
+
+    Files.delete(checkpoints.resolve("iteration-00000004/_SUCCESS")); // as if the fit died while writing it
+    try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
+      lbfgs.setMaxIter(5).fit(blobs);
+      assertEquals(List.of(4, 5), log.numbers("l-bfgs iteration (\\d+)/5"), "resumed from iteration 3");
+    }
+
+    Path newest = checkpoints.resolve("iteration-00000005");
+    try (var files = Files.list(newest)) {
+      for (Path part : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        Files.write(part, new byte[] {1, 2, 3});
+      }
+    }
+    Exception corrupt = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.setMaxIter(6).fit(blobs));
+    assertTrue(corrupt.getMessage().contains("Cannot read the training checkpoint " + "file:" + newest), corrupt.getMessage());
+
+    Path future = checkpoints.resolve("iteration-00000099");
+    spark.read().parquet(checkpoints.resolve("iteration-00000004").toString())
+        .withColumn("formatVersion", org.apache.spark.sql.functions.lit(99))
+        .write().parquet(future.toString());
+    Exception version = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.setMaxIter(6).fit(blobs));
+    assertTrue(version.getMessage().contains("Training checkpoint file:" + future
+        + " has format version 99, but this leaky-spark reads versions 1 to 2"), version.getMessage());
+  }
+
+  private static List<String> listing(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test
