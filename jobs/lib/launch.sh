@@ -13,7 +13,7 @@ LEAKY_CONF="${LEAKY_CONF_DIR:-$LEAKY_ROOT/conf}"
 leaky_line() {
   local line core
   if [ -n "${SPARK_HOME:-}" ]; then
-    core="$(find "$SPARK_HOME/jars" -maxdepth 1 -name 'spark-core_2.1[23]-*.jar' 2>/dev/null | head -1)"
+    core="$(find -L "$SPARK_HOME/jars" -maxdepth 1 -name 'spark-core_2.1[23]-*.jar' 2>/dev/null | head -1)"
     if [ -z "$core" ]; then
       echo "leaky-spark: SPARK_HOME=$SPARK_HOME has no jars/spark-core_2.12-*.jar or _2.13-*.jar" >&2
       return 2

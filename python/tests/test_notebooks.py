@@ -1,8 +1,10 @@
-"""The quick-start notebook runs headless on a real IPython kernel, and shows what it promises."""
+"""The notebooks run headless on real kernels (IPython, and the Kotlin kernel for the JVM API), and
+show what they promise."""
 import re
 import time
 
 import nbformat
+import pyspark
 from nbclient import NotebookClient
 
 from conftest import ROOT
@@ -35,3 +37,28 @@ def test_the_quickstart_notebook_runs_and_shows_accuracy_and_figures(tmp_path, m
     assert "reloaded: ['StandardScalerModel', 'LeakyReLU', 'LeakyMLPClassificationModel']" in text
     assert "|leaky_relu(x, 2.0)" not in text and "steep" in text
     assert len(outputs(nb, "image/png")) == 2
+
+
+KOTLIN_NOTEBOOK = ROOT / "notebooks" / "quickstart-kotlin.ipynb"
+
+
+def test_the_kotlin_notebook_runs_the_java_api_on_a_jvm_kernel(monkeypatch):
+    # the build folder of the line under test, as jobs/lib/launch.sh names it
+    line = ".".join(pyspark.__version__.split(".")[:2])
+    monkeypatch.setenv("LEAKY_TARGET", str(ROOT / "target" / ("" if line == "3.5" else "spark-" + line)))
+    monkeypatch.setenv("KOTLIN_JUPYTER_JAVA_OPTS", "-Xmx2g @%s" % (ROOT / "conf" / "java17.args"))
+    nb = nbformat.read(KOTLIN_NOTEBOOK, as_version=4)
+    began = time.monotonic()
+    NotebookClient(nb, timeout=600, kernel_name="kotlin",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    print("quickstart-kotlin.ipynb ran in %.0f s" % (time.monotonic() - began))
+
+    text = "".join(out.get("text", "") for out in outputs(nb, "text"))
+    assert "Spark %s\n" % pyspark.__version__ in text
+    for row in ["|-2.0|-0.2|", "|-0.0|-0.0|", "| 3.0| 3.0|", "|NULL|NULL|"]:
+        assert row in text.upper(), text
+    assert "leakyRelu(-3..2, 0.1) = [-0.30000000000000004, -0.2, -0.1, 0.0, 1.0, 2.0]" in text
+    accuracy = float(re.search(r"test accuracy: ([01]\.\d+)", text).group(1))
+    assert accuracy >= 0.90, text
+    assert "reloaded: [LeakyReLU, LeakyMLPClassificationModel]" in text
+    assert "same predictions: true" in text

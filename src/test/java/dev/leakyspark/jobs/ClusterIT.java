@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.leakyspark.data.Generated;
+import dev.leakyspark.testing.EventLog;
+import dev.leakyspark.testing.HoldTasks;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StandaloneCluster;
@@ -51,7 +54,7 @@ class ClusterIT {
     org.apache.commons.io.FileUtils.deleteDirectory(work.toFile());
     cluster = StandaloneCluster.start(work, 2);
     features = dir.resolve("features").toString();
-    Generated.rows(spark, 200_000, 64).repartition(12).write().parquet(features);
+    Generated.rows(spark, 120_000, 64).repartition(12).write().parquet(features);
     train = dir.resolve("train").toString();
     test = dir.resolve("test").toString();
     Generated.rows(spark, 24_000, 32).where("id < 20000").repartition(4).write().parquet(train);
@@ -92,7 +95,7 @@ class ClusterIT {
     String out = dir.resolve("cluster-preprocessed").toString();
     try (JobProcess run = onCluster("preprocess", preprocessArgs(out))) {
       assertEquals(0, run.waitForExit(LIMIT), run.output());
-      assertTrue(run.output().contains("preprocess: wrote 200000 rows to " + out), run.output());
+      assertTrue(run.output().contains("preprocess: wrote 120000 rows to " + out), run.output());
     }
     assertEquals(fingerprint(spark, localPreprocessed), fingerprint(spark, out));
   }
@@ -127,15 +130,9 @@ class ClusterIT {
   @Test
   void preprocessSurvivesAWorkerKilledMidJob() throws Exception {
     String out = dir.resolve("killed-preprocessed").toString();
-    Outcome outcome = killWorkerDuring("preprocess", preprocessArgs(out), 0, run -> {
-      waitForPath(Path.of(out, "_temporary"), run);
-      Thread.sleep(500);
-    });
-    if (outcome.status() == 0) {
-      assertEquals(fingerprint(spark, localPreprocessed), fingerprint(spark, out), "identical to a clean run");
-    } else {
-      assertFalse(Files.exists(Path.of(out, "_SUCCESS")), "a failed run never looks complete");
-    }
+    EventLog events = killWorkerDuring("preprocess", preprocessArgs(out), run -> awaitPath(Path.of(out, "_temporary"), run));
+    assertLostWithATaskRunning(events);
+    assertEquals(fingerprint(spark, localPreprocessed), fingerprint(spark, out), "identical to a clean run");
   }
 
   /**
@@ -145,48 +142,108 @@ class ClusterIT {
   @Test
   void trainingSurvivesAWorkerKilledMidJob() throws Exception {
     String model = dir.resolve("killed/model").toString();
-    Outcome outcome = killWorkerDuring("train", trainArgs(model), 1,
+    EventLog events = killWorkerDuring("train", trainArgs(model),
         run -> assertTrue(run.waitFor("l-bfgs iteration 3/20", LIMIT), run.output()));
-    if (outcome.status() == 0) {
-      assertTrue(outcome.log().contains("l-bfgs iteration 20/20"), outcome.log());
-      assertArrayEquals(weights(localModel), weights(model), 0.0, "identical to a clean run");
-    } else {
-      assertFalse(Files.exists(Path.of(model)), "no model after a failed run");
-    }
+    assertLostWithATaskRunning(events);
+    assertArrayEquals(weights(localModel), weights(model), 0.0, "identical to a clean run");
   }
-
-  record Outcome(int status, String log) {}
 
   interface Moment {
     void await(JobProcess run) throws Exception;
   }
 
   /**
-   * Submits {@code jobs/<script>}, kills worker {@code worker} once {@code moment} has come (the
-   * job still running), waits for the job's end, prints the outcome and restores the worker.
+   * Submits {@code jobs/<script>} with {@link HoldTasks} and an event log. Once {@code moment}
+   * has come, the tasks that start next wait; the worker of the first executor that holds one is
+   * killed, so that it dies with a task of the job running. Then the other tasks go on, and the
+   * job must succeed. Restores the worker, and returns the driver's event log.
    */
-  private static Outcome killWorkerDuring(String script, List<String> args, int worker, Moment moment)
-      throws Exception {
-    Outcome outcome;
-    try (JobProcess run = onCluster(script, args)) {
+  private static EventLog killWorkerDuring(String script, List<String> args, Moment moment) throws Exception {
+    Path holds = Files.createDirectories(dir.resolve("hold-" + script));
+    Path events = Files.createDirectories(dir.resolve("events-" + script));
+    List<String> all = list("--jars", JobProcess.builtJar("-tests.jar"),
+        "--conf", "spark.plugins=" + HoldTasks.class.getName(), "--conf", HoldTasks.DIR + "=" + holds,
+        "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.compress=false",
+        "--conf", "spark.eventLog.dir=file:" + events);
+    all.addAll(args);
+    int status;
+    String log;
+    try (JobProcess run = onCluster(script, all)) {
       moment.await(run);
-      assertTrue(run.isAlive(), "the job must still be running when the worker dies:\n" + run.output());
-      cluster.killWorker(worker);
-      outcome = new Outcome(run.waitForExit(LIMIT), run.output());
+      Path hold = Files.createFile(holds.resolve("hold"));
+      Path held = awaitHeld(holds, run);
+      String executor = held.getFileName().toString().substring("held-".length());
+      cluster.killWorker(cluster.workerOf(Files.readString(held), executor));
+      Files.delete(hold);
+      status = run.waitForExit(LIMIT);
+      log = run.output();
     } finally {
       cluster.addWorker();
     }
-    report("jobs/" + script, outcome.status(), outcome.log());
-    return outcome;
+    report("jobs/" + script, status, log);
+    assertEquals(0, status, "the job must finish on the surviving worker:\n" + log);
+    return EventLog.read(events);
   }
 
-  private static void waitForPath(Path path, JobProcess run) throws InterruptedException {
+  /**
+   * From the driver's event log: exactly one executor was lost, with a task running (it ended in
+   * {@code ExecutorLostFailure}), that task's stage then succeeded on another executor, and its job
+   * succeeded.
+   */
+  private static void assertLostWithATaskRunning(EventLog log) {
+    List<JsonNode> removed = log.events("SparkListenerExecutorRemoved");
+    assertEquals(1, removed.size(), "executors removed: " + removed);
+    String lost = removed.get(0).path("Executor ID").asText();
+    List<JsonNode> ends = log.events("SparkListenerTaskEnd");
+    List<JsonNode> cut = ends.stream()
+        .filter(e -> e.path("Task End Reason").path("Reason").asText().equals("ExecutorLostFailure")).toList();
+    assertFalse(cut.isEmpty(), "no task was running on executor " + lost + " when it was lost");
+    for (JsonNode task : cut) {
+      assertEquals(lost, task.path("Task Info").path("Executor ID").asText(), task.toString());
+      int stage = task.path("Stage ID").asInt();
+      assertTrue(ends.stream().anyMatch(e -> e.path("Stage ID").asInt() == stage
+              && e.path("Task End Reason").path("Reason").asText().equals("Success")
+              && !e.path("Task Info").path("Executor ID").asText().equals(lost)),
+          "stage " + stage + " went on on another executor");
+      int job = log.events("SparkListenerJobStart").stream()
+          .filter(e -> containsStage(e.path("Stage IDs"), stage))
+          .findFirst().orElseThrow().path("Job ID").asInt();
+      assertTrue(log.events("SparkListenerJobEnd").stream().anyMatch(e -> e.path("Job ID").asInt() == job
+          && e.path("Job Result").path("Result").asText().equals("JobSucceeded")), "job " + job + " succeeded");
+    }
+  }
+
+  private static boolean containsStage(JsonNode stageIds, int stage) {
+    for (JsonNode id : stageIds) {
+      if (id.asInt() == stage) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first {@code held-} file in {@code holds}: an executor is running a task that waits. */
+  private static Path awaitHeld(Path holds, JobProcess run) throws Exception {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (System.nanoTime() < deadline && run.isAlive()) {
+      try (var files = Files.list(holds)) {
+        var held = files.filter(p -> p.getFileName().toString().startsWith("held-")).findFirst();
+        if (held.isPresent() && Files.size(held.get()) > 0) {
+          return held.get();
+        }
+      }
+      Thread.sleep(20); // polls for the observed event; the deadline only bounds a broken run
+    }
+    throw new AssertionError("no task was held:\n" + run.output());
+  }
+
+  private static void awaitPath(Path path, JobProcess run) throws InterruptedException {
     long deadline = System.nanoTime() + LIMIT.toNanos();
     while (!Files.exists(path)) {
       if (System.nanoTime() > deadline || !run.isAlive()) {
         throw new AssertionError(path + " never appeared:\n" + run.output());
       }
-      Thread.sleep(50);
+      Thread.sleep(20); // polls for the observed event; the deadline only bounds a broken run
     }
   }
 

@@ -12,9 +12,13 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.testing.FailFirstAttempts;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,21 +105,33 @@ class FaultsIT {
 
     String model = dir.resolve("resumed/model").toString();
     try (JobProcess run = job("train", withOutput(args, model))) {
-      assertTrue(run.waitFor("adam epoch 5/10", Duration.ofMinutes(5)), run.output());
+      assertTrue(run.waitFor("Checkpoint of iteration 4 written", Duration.ofMinutes(5)), run.output());
       run.kill();
     }
-    assertTrue(!java.nio.file.Files.exists(Path.of(model)), "no model from the killed run");
+    assertTrue(!Files.exists(Path.of(model)), "no model from the killed run");
+    // the newest complete checkpoint at the kill: 4, or 6 if the driver got that far before it died
+    int newest;
+    try (var files = Files.list(Path.of(checkpoint))) {
+      newest = files.filter(p -> Files.exists(p.resolve("_SUCCESS")))
+          .mapToInt(p -> Integer.parseInt(p.getFileName().toString().replace("iteration-", ""))).max().orElseThrow();
+    }
     List<String> again = withOutput(args, model);
     again.add("--resume");
     try (JobProcess run = job("train", again)) {
       assertEquals(0, run.waitForExit(Duration.ofMinutes(5)), run.output());
-      assertTrue(run.output().contains("resuming from the checkpoint of iteration 4 in " + checkpoint), run.output());
+      assertTrue(run.output().contains("resuming from the checkpoint of iteration " + newest + " in " + checkpoint),
+          run.output());
+      List<Integer> epochs = run.output().lines().map(EPOCH::matcher).filter(Matcher::find)
+          .map(m -> Integer.parseInt(m.group(1))).toList();
+      assertEquals(IntStream.rangeClosed(newest + 1, 10).boxed().toList(), epochs, "only the epochs after the checkpoint");
       assertTrue(run.output().contains("10 epochs"), run.output());
     }
     assertArrayEquals(weights(clean), weights(model), 0.0);
-    System.out.println("jobs/train killed after epoch 5 of 10, resumed from the checkpoint of epoch 4:"
-        + " 10 epochs in all, weights identical to an uninterrupted run");
+    System.out.println("jobs/train killed after the checkpoint of epoch 4, resumed from that of epoch " + newest
+        + ": epochs " + (newest + 1) + "-10 run again, weights identical to an uninterrupted run");
   }
+
+  private static final Pattern EPOCH = Pattern.compile("adam epoch (\\d+)/10");
 
   private static List<String> withOutput(List<String> args, String output) {
     List<String> all = list();

@@ -2,6 +2,9 @@ package dev.leakyspark.jobs;
 
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.testing.JobProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +48,19 @@ final class ItSupport {
   static double[] weights(String model) {
     Transformer[] stages = PipelineModel.load(model).stages();
     return ((LeakyMLPClassificationModel) stages[stages.length - 1]).weights().toArray();
+  }
+
+  /**
+   * A real Spark distribution of the line under test: the one in its pyspark wheel (bin/, jars/),
+   * which the Python suite installs in the build folder's python-venv before the integration tests.
+   */
+  static Path sparkDistribution() throws IOException {
+    Path venv = JobProcess.BUILD.resolve("python-venv");
+    try (var found = Files.find(venv, 5,
+        (p, a) -> p.endsWith("site-packages/pyspark") && Files.isRegularFile(p.resolve("bin/spark-submit")))) {
+      return found.findFirst().orElseThrow(() -> new AssertionError("no pyspark distribution under " + venv
+          + "; mvn verify installs it with the Python suite, which runs before the integration tests"));
+    }
   }
 
   static List<String> list(String... items) {

@@ -85,6 +85,16 @@ public final class StandaloneCluster implements AutoCloseable {
     return worker;
   }
 
+  /** The index of the worker that runs executor {@code executorId} of application {@code appId}. */
+  public int workerOf(String appId, String executorId) {
+    for (int i = 0; i < workers.size(); i++) {
+      if (Files.isDirectory(work.resolve("worker-" + i).resolve(appId).resolve(executorId))) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no worker under " + work + " runs executor " + executorId + " of " + appId);
+  }
+
   /** Kills a worker and its executors at once, as if its machine had died. */
   public void killWorker(int index) {
     workers.get(index).kill();

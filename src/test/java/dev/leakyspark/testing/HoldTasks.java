@@ -1,0 +1,70 @@
+package dev.leakyspark.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+
+/**
+ * Fault injection for tests: while the file {@code hold} exists in the folder
+ * {@code spark.leaky.test.holdDir}, every task attempt that starts on an executor stops before its
+ * work and waits, and first writes {@code held-<executor id>} (holding the application id) next
+ * to it. A test can so kill a worker while one of its executors is running a task of the job, and
+ * know which worker: it creates {@code hold}, waits for a {@code held-} file, kills that
+ * executor's worker, then deletes {@code hold}.
+ *
+ * <pre>{@code
+ * spark-submit --jars leaky-spark_2.12-...-tests.jar \
+ *   --conf spark.plugins=dev.leakyspark.testing.HoldTasks --conf spark.leaky.test.holdDir=/tmp/hold ...
+ * }</pre>
+ */
+public final class HoldTasks implements SparkPlugin {
+
+  /** The Spark setting that names the folder of the {@code hold} and {@code held-} files. */
+  public static final String DIR = "spark.leaky.test.holdDir";
+
+  @Override
+  public DriverPlugin driverPlugin() {
+    return null;
+  }
+
+  @Override
+  public ExecutorPlugin executorPlugin() {
+    return new ExecutorPlugin() {
+      private Path dir;
+      private String appId;
+      private String executorId;
+
+      @Override
+      public void init(PluginContext context, Map<String, String> extraConf) {
+        dir = Path.of(context.conf().get(DIR));
+        appId = context.conf().getAppId();
+        executorId = context.executorID();
+      }
+
+      @Override
+      public void onTaskStart() {
+        Path hold = dir.resolve("hold");
+        if (!Files.exists(hold) || TaskContext.get().attemptNumber() > 0) {
+          return;
+        }
+        try {
+          Files.writeString(dir.resolve("held-" + executorId), appId);
+          while (Files.exists(hold)) {
+            Thread.sleep(20); // until the test lets go, or kills this executor
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+  }
+}
