@@ -40,3 +40,89 @@ def test_leaky_relu_through_spark_connect():
     assert result["columns"] == ["leaky_relu(x, 0.01)"]
     assert result["rows"] == [["-1.0", "-0.02"], ["-0.0", "-0.0"], ["3.0", "3.0"], ["None", "None"]]
     assert result["error"].startswith("leaky_relu: alpha must be finite but got Infinity")
+
+
+ML_CLIENT = textwrap.dedent("""
+    import json, os, sys, traceback
+    import leaky_spark
+    from pyspark.ml import Pipeline, PipelineModel
+    from pyspark.ml.linalg import Vectors
+    from pyspark.sql import SparkSession
+    from leaky_spark.ml.classification import LeakyMLPClassifier
+    from leaky_spark.ml.feature import LeakyReLU
+
+    rows, path = json.loads(sys.argv[1]), sys.argv[2]
+    spark = (SparkSession.builder.remote("local[2]")
+             .config("spark.jars", leaky_spark.jar_path())
+             .config("spark.sql.extensions", leaky_spark.EXTENSIONS)
+             .getOrCreate())
+
+    def main():
+        df = spark.createDataFrame([(i, float(y), Vectors.dense(x)) for i, (y, x) in enumerate(rows)],
+                                   ["id", "label", "features"])
+        pipeline = Pipeline(stages=[
+            LeakyReLU(outputCol="activated", alpha=0.5),
+            LeakyMLPClassifier(featuresCol="activated", layers=[2, 8, 2], maxIter=40, seed=1, numPartitions=1)])
+        model = pipeline.fit(df)
+        model.write().overwrite().save(path)
+        loaded = PipelineModel.load(path)
+        probability = lambda m: [list(r.probability) for r in m.transform(df).orderBy("id").collect()]
+        try:
+            LeakyReLU(alpha=float("nan")).transform(df).collect()
+            bad_alpha = None
+        except Exception as e:
+            bad_alpha = str(e)
+        try:
+            model.stages[-1].weights
+            weights = None
+        except RuntimeError as e:
+            weights = str(e)
+        print(json.dumps({"fitted": probability(model), "loaded": probability(loaded),
+                          "stages": [type(s).__name__ for s in loaded.stages],
+                          "featuresCol": loaded.stages[-1].getOrDefault("featuresCol"),
+                          "badAlpha": bad_alpha, "weights": weights}))
+
+    try:
+        main()
+        status = 0
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    spark.stop()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # at interpreter exit pyspark releases the server's cached models, which can hang once the
+    # local server is gone
+    os._exit(status)
+""")
+
+
+def test_the_ml_stages_fit_transform_save_and_load_through_spark_connect(spark, tmp_path):
+    from pyspark.ml import Pipeline
+    from pyspark.ml.linalg import Vectors
+
+    from leaky_spark.ml.classification import LeakyMLPClassifier
+    from leaky_spark.ml.feature import LeakyReLU
+
+    # the label is whether the point lies outside the unit circle: not linearly separable
+    rng = __import__("random").Random(3)
+    points = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(200)]
+    rows = [[int(x * x + y * y > 1), [x, y]] for x, y in points]
+    done = subprocess.run([sys.executable, "-c", ML_CLIENT, json.dumps(rows), str(tmp_path / "pipeline")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+
+    # the same fit in this process's classic session
+    df = spark.createDataFrame([(i, float(y), Vectors.dense(x)) for i, (y, x) in enumerate(rows)],
+                               ["id", "label", "features"])
+    classic = Pipeline(stages=[
+        LeakyReLU(outputCol="activated", alpha=0.5),
+        LeakyMLPClassifier(featuresCol="activated", layers=[2, 8, 2], maxIter=40, seed=1, numPartitions=1)]).fit(df)
+    expected = [list(r.probability) for r in classic.transform(df).orderBy("id").collect()]
+    assert result["fitted"] == expected
+    assert result["loaded"] == expected
+    assert result["stages"] == ["LeakyReLU", "LeakyMLPClassificationModel"]
+    assert result["featuresCol"] == "activated"
+    assert "alpha" in result["badAlpha"] and "NaN" in result["badAlpha"], result["badAlpha"]
+    assert result["weights"].startswith("LeakyMLPClassificationModel.weights is not available over Spark Connect")

@@ -1,13 +1,21 @@
 """What the stage wrappers share: loading through the JVM stage, params the JVM checks as they are
-set, and the module names pyspark derives from the JVM class names."""
+set, the module names pyspark derives from the JVM class names, and Spark Connect (pyspark 4),
+where the stages run on the Connect server."""
 import sys
-from typing import Any, Dict, Type
+from typing import Any, Type
 
-from py4j.java_collections import JavaArray
-from pyspark.ml.common import _java2py
+from py4j.java_gateway import JavaObject
+from pyspark.ml.param import Params
 from pyspark.ml.util import JavaMLReadable, JavaMLReader
 
 from leaky_spark._jvm import java_class
+
+
+def remote() -> bool:
+    """Whether this process is a Spark Connect client, which has no JVM of its own."""
+    from pyspark.sql.utils import is_remote
+
+    return is_remote()
 
 
 def expose_as_jvm_package(module_name: str, java_package: str) -> None:
@@ -35,17 +43,45 @@ class JavaStage(JavaMLReadable):
     _java_class: str
 
     @classmethod
-    def read(cls) -> JavaMLReader:
-        """A reader that loads the saved JVM stage and wraps it."""
+    def read(cls) -> Any:
+        """A reader that loads the saved JVM stage and wraps it (on the Connect server when
+        remote)."""
+        if remote():
+            try:
+                from pyspark.ml.connect.readwrite import RemoteMLReader
+            except ImportError:  # pyspark 3.5 has no ML over Connect
+                raise RuntimeError("leaky_spark's ML stages need Spark 4 to run over Spark Connect")
+            # pyspark names the JVM class after the Python class's module and name
+            package, name = cls._java_class.rsplit(".", 1)
+            return RemoteMLReader(type(name, (cls,), {"__module__": package}))
         return _StageReader(cls)
 
     def _new_stage(self) -> None:
-        java_class(self._java_class)  # a clear error when the jar is missing
+        if not remote():
+            java_class(self._java_class)  # a clear error when the jar is missing
+        # the JVM stage, or on Spark Connect its class name, which the server instantiates
         self._java_obj = self._new_java_obj(self._java_class, self.uid)
+
+    def _jvm(self, what: str) -> Any:
+        """The JVM object, for what Spark Connect cannot reach: its server lets clients call only
+        the model methods on a fixed list of Spark's own classes."""
+        if not isinstance(self._java_obj, JavaObject):
+            raise RuntimeError(
+                "%s.%s is not available over Spark Connect, whose server lets clients call only the "
+                "methods it lists for Spark's own models; fit, transform, save and load work"
+                % (type(self).__name__, what))
+        return self._java_obj
+
+    def hasParam(self, paramName: str) -> bool:
+        # the model's properties alpha and layers share names with the estimator's params, which
+        # pyspark's hasParam reads (over Spark Connect, reading them raises)
+        if isinstance(getattr(type(self), paramName, None), property):
+            return False
+        return Params.hasParam(self, paramName)  # type: ignore[arg-type]
 
     def _set(self, **kwargs: Any) -> "JavaStage":
         java_obj = getattr(self, "_java_obj", None)
-        if java_obj is not None:
+        if isinstance(java_obj, JavaObject):  # on Spark Connect, the server checks them
             for name, value in kwargs.items():
                 if value is not None and java_obj.hasParam(name):
                     param = self.getParam(name)
@@ -56,18 +92,3 @@ class JavaStage(JavaMLReadable):
                     self._make_java_param_pair(param, converted)
         return super()._set(**kwargs)  # type: ignore[misc]
 
-    def _defaults_from_java(self) -> None:
-        """Takes each param's default from the JVM stage, the one place defaults are declared."""
-        from pyspark import SparkContext
-
-        sc = SparkContext._active_spark_context
-        defaults: Dict[str, Any] = {}
-        for param in self.params:  # type: ignore[attr-defined]
-            if self._java_obj.hasParam(param.name):
-                java_param = self._java_obj.getParam(param.name)
-                if self._java_obj.hasDefault(java_param):
-                    value = self._java_obj.getDefault(java_param).get()
-                    defaults[param.name] = (
-                        [_java2py(sc, v) for v in value] if isinstance(value, JavaArray)
-                        else _java2py(sc, value))
-        self._setDefault(**defaults)  # type: ignore[attr-defined]

@@ -22,6 +22,18 @@ def _param(name: str, doc: str, converter: Any) -> "Param[Any]":
     return Param(Params._dummy(), name, doc, typeConverter=converter)
 
 
+def _java_string_hash(text: str) -> int:
+    """Java's ``String.hashCode``."""
+    h = 0
+    for c in text:
+        h = (31 * h + ord(c)) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+_COLUMN_DEFAULTS = {"featuresCol": "features", "predictionCol": "prediction",
+                    "rawPredictionCol": "rawPrediction", "probabilityCol": "probability"}
+
+
 class _ColumnParams(Params):
     """The column params the estimator and the model share."""
 
@@ -135,7 +147,11 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
                  probabilityCol: Optional[str] = None) -> None:
         super().__init__()
         self._new_stage()
-        self._defaults_from_java()
+        # the JVM stage's defaults (a test compares them); its seed is the hash of its class name
+        self._setDefault(alpha=0.01, solver="l-bfgs", maxIter=100, tol=1e-6, stepSize=0.001,
+                         blockSize=128, seed=_java_string_hash(self._java_class), regParam=0.0,
+                         checkpointInterval=10, localSteps=64, blockMomentum=0.0,
+                         stepSizeSchedule="cosine", labelCol="label", **_COLUMN_DEFAULTS)
         self._set(**self._input_kwargs)
 
     @keyword_only
@@ -284,49 +300,57 @@ class LeakyMLPClassificationModel(JavaStage, JavaModel, _ColumnParams, JavaMLWri
 
     _java_class = "dev.leakyspark.ml.classification.LeakyMLPClassificationModel"
 
+    def __init__(self, java_model: Any = None) -> None:
+        super().__init__(java_model)
+        self._setDefault(**_COLUMN_DEFAULTS)
+
     @property
     def layers(self) -> List[int]:
         """Layer sizes, from the number of features to the number of classes."""
-        return [int(n) for n in self._java_obj.getLayers()]
+        return [int(n) for n in self._jvm("layers").getLayers()]
 
     @property
     def alpha(self) -> float:
         """The Leaky ReLU slope of the hidden layers."""
-        return float(self._java_obj.getAlpha())
+        return float(self._jvm("alpha").getAlpha())
 
     @property
     def weights(self) -> Vector:
         """All weights and biases, layer by layer, in the layout ``initialWeights`` takes."""
+        self._jvm("weights")
         return self._call_java("weights")
 
     @property
     def numFeatures(self) -> int:
-        return int(self._java_obj.numFeatures())
+        return int(self._jvm("numFeatures").numFeatures())
 
     @property
     def numClasses(self) -> int:
-        return int(self._java_obj.numClasses())
+        return int(self._jvm("numClasses").numClasses())
 
     @property
     def hasSummary(self) -> bool:
         """Whether the model was fitted in this session (a loaded model has no summary)."""
-        return bool(self._java_obj.hasSummary())
+        return bool(self._jvm("hasSummary").hasSummary())
 
     @property
     def summary(self) -> LeakyMLPTrainingSummary:
         """The training summary; a loaded model has none, which is an error."""
-        return LeakyMLPTrainingSummary(self._java_obj.summary())
+        return LeakyMLPTrainingSummary(self._jvm("summary").summary())
 
     def predictRaw(self, features: Vector) -> Vector:
         """The logits for one feature vector."""
+        self._jvm("predictRaw")
         return self._call_java("predictRaw", features)
 
     def predictProbability(self, features: Vector) -> Vector:
         """The class probabilities for one feature vector."""
+        self._jvm("predictProbability")
         return self._call_java("predictProbability", features)
 
     def predict(self, features: Vector) -> float:
         """The most probable class for one feature vector."""
+        self._jvm("predict")
         return float(self._call_java("predict", features))
 
 

@@ -53,7 +53,9 @@ class LeakyReLU(JavaStage, JavaTransformer, JavaMLWritable):
                  alpha: Optional[float] = None) -> None:
         super().__init__()
         self._new_stage()
-        self._defaults_from_java()
+        # the JVM stage's defaults (a test compares them)
+        self._setDefault(inputCol="features", outputCol=self.uid + "__output", inputCols=[],
+                         outputCols=[], alpha=0.01)
         self._set(**self._input_kwargs)
 
     @keyword_only
