@@ -163,7 +163,9 @@ class ClusterIT {
     Path events = Files.createDirectories(dir.resolve("events-" + script));
     List<String> all = list("--jars", JobProcess.builtJar("-tests.jar"),
         "--conf", "spark.plugins=" + HoldTasks.class.getName(), "--conf", HoldTasks.DIR + "=" + holds,
+        // one plain file: Spark 4 rolls event logs into a folder by default
         "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.compress=false",
+        "--conf", "spark.eventLog.rolling.enabled=false",
         "--conf", "spark.eventLog.dir=file:" + events);
     all.addAll(args);
     int status;

@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * A finished application's Spark event log (one JSON event per line), written with
- * {@code spark.eventLog.enabled=true}, {@code spark.eventLog.compress=false} and
- * {@code spark.eventLog.dir} set to an empty folder: what the driver's scheduler saw, for tests
- * that assert what happened rather than infer it from timing.
+ * {@code spark.eventLog.enabled=true}, {@code spark.eventLog.compress=false},
+ * {@code spark.eventLog.rolling.enabled=false} and {@code spark.eventLog.dir} set to an empty
+ * folder: what the driver's scheduler saw, for tests that assert what happened rather than infer
+ * it from timing.
  *
  * <pre>{@code
  * EventLog log = EventLog.read(eventDir);
@@ -33,7 +34,7 @@ public final class EventLog {
     ObjectMapper json = new ObjectMapper();
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> logs = files.toList();
-      if (logs.size() != 1 || logs.get(0).toString().endsWith(".inprogress")) {
+      if (logs.size() != 1 || !Files.isRegularFile(logs.get(0)) || logs.get(0).toString().endsWith(".inprogress")) {
         throw new IllegalStateException("expected one finished event log in " + dir + " but found " + logs);
       }
       try (Stream<String> lines = Files.lines(logs.get(0))) {
