@@ -16,10 +16,12 @@ import dev.leakyspark.testing.HoldTasks;
 import dev.leakyspark.testing.JobProcess;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StandaloneCluster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -205,26 +207,33 @@ class ClusterIT {
     return false;
   }
 
-  /** The first {@code held-} file in {@code holds}: an executor is running a task that waits. */
+  /** The first non-empty {@code held-} file in {@code holds}: an executor is running a task that waits. */
   private static Path awaitHeld(Path holds, JobProcess run) throws Exception {
-    long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (System.nanoTime() < deadline && run.isAlive()) {
+    return await(run, "no task was held", () -> {
       try (var files = Files.list(holds)) {
-        var held = files.filter(p -> p.getFileName().toString().startsWith("held-")).findFirst();
-        if (held.isPresent() && Files.size(held.get()) > 0) {
-          return held.get();
-        }
+        return files.filter(p -> p.getFileName().toString().startsWith("held-") && p.toFile().length() > 0).findFirst();
       }
-      Thread.sleep(20); // polls for the observed event; the deadline only bounds a broken run
-    }
-    throw new AssertionError("no task was held:\n" + run.output());
+    });
   }
 
-  private static void awaitPath(Path path, JobProcess run) throws InterruptedException {
+  private static void awaitPath(Path path, JobProcess run) throws Exception {
+    await(run, path + " never appeared", () -> Optional.of(path).filter(Files::exists));
+  }
+
+  interface Probe {
+    Optional<Path> look() throws IOException;
+  }
+
+  /** Polls the file system, which the job's processes share with the test, until {@code probe} finds its file. */
+  private static Path await(JobProcess run, String failure, Probe probe) throws Exception {
     long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (!Files.exists(path)) {
+    while (true) {
+      Optional<Path> found = probe.look();
+      if (found.isPresent()) {
+        return found.get();
+      }
       if (System.nanoTime() > deadline || !run.isAlive()) {
-        throw new AssertionError(path + " never appeared:\n" + run.output());
+        throw new AssertionError(failure + ":\n" + run.output());
       }
       Thread.sleep(20); // polls for the observed event; the deadline only bounds a broken run
     }

@@ -1,10 +1,8 @@
 package dev.leakyspark.testing;
 
-import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
-import org.apache.spark.api.plugin.SparkPlugin;
+import org.apache.spark.api.plugin.PluginContext;
 
 /**
  * Fault injection for tests: fails the first attempt of every task with an even partition index,
@@ -15,34 +13,20 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * <p>The failure comes from a task-completion listener, because Spark swallows exceptions thrown
  * by {@link ExecutorPlugin#onTaskStart()} itself.
  */
-public final class FailFirstAttempts implements SparkPlugin {
+public final class FailFirstAttempts extends TaskStartPlugin {
 
   /** The text of every injected failure, which tests look for in the driver's log. */
   public static final String MESSAGE = "injected failure of a first task attempt";
 
   @Override
-  public DriverPlugin driverPlugin() {
-    return null;
-  }
-
-  @Override
-  public ExecutorPlugin executorPlugin() {
-    return new ExecutorPlugin() {
-      @Override
-      public void init(org.apache.spark.api.plugin.PluginContext context, Map<String, String> extraConf) {}
-
-      @Override
-      public void onTaskStart() {
-        TaskContext task = TaskContext.get();
-        if (task.attemptNumber() == 0 && task.partitionId() % 2 == 0) {
-          task.addTaskCompletionListener((TaskContext done) -> {
-            if (!done.isFailed()) {
-              throw new IllegalStateException(MESSAGE + " (stage " + done.stageId() + ", partition "
-                  + done.partitionId() + ")");
-            }
-          });
+  void onTaskStart(PluginContext executor, TaskContext task) {
+    if (task.attemptNumber() == 0 && task.partitionId() % 2 == 0) {
+      task.addTaskCompletionListener((TaskContext done) -> {
+        if (!done.isFailed()) {
+          throw new IllegalStateException(MESSAGE + " (stage " + done.stageId() + ", partition "
+              + done.partitionId() + ")");
         }
-      }
-    };
+      });
+    }
   }
 }

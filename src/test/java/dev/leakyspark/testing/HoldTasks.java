@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.plugin.DriverPlugin;
-import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
-import org.apache.spark.api.plugin.SparkPlugin;
 
 /**
  * Fault injection for tests: while the file {@code hold} exists in the folder
@@ -24,47 +20,27 @@ import org.apache.spark.api.plugin.SparkPlugin;
  *   --conf spark.plugins=dev.leakyspark.testing.HoldTasks --conf spark.leaky.test.holdDir=/tmp/hold ...
  * }</pre>
  */
-public final class HoldTasks implements SparkPlugin {
+public final class HoldTasks extends TaskStartPlugin {
 
   /** The Spark setting that names the folder of the {@code hold} and {@code held-} files. */
   public static final String DIR = "spark.leaky.test.holdDir";
 
   @Override
-  public DriverPlugin driverPlugin() {
-    return null;
-  }
-
-  @Override
-  public ExecutorPlugin executorPlugin() {
-    return new ExecutorPlugin() {
-      private Path dir;
-      private String appId;
-      private String executorId;
-
-      @Override
-      public void init(PluginContext context, Map<String, String> extraConf) {
-        dir = Path.of(context.conf().get(DIR));
-        appId = context.conf().getAppId();
-        executorId = context.executorID();
+  void onTaskStart(PluginContext executor, TaskContext task) {
+    Path dir = Path.of(executor.conf().get(DIR));
+    Path hold = dir.resolve("hold");
+    if (!Files.exists(hold) || task.attemptNumber() > 0) {
+      return;
+    }
+    try {
+      Files.writeString(dir.resolve("held-" + executor.executorID()), executor.conf().getAppId());
+      while (Files.exists(hold)) {
+        Thread.sleep(20); // until the test lets go, or kills this executor
       }
-
-      @Override
-      public void onTaskStart() {
-        Path hold = dir.resolve("hold");
-        if (!Files.exists(hold) || TaskContext.get().attemptNumber() > 0) {
-          return;
-        }
-        try {
-          Files.writeString(dir.resolve("held-" + executorId), appId);
-          while (Files.exists(hold)) {
-            Thread.sleep(20); // until the test lets go, or kills this executor
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
