@@ -86,6 +86,7 @@ def test_a_fit_from_python_equals_the_same_fit_from_the_jvm(spark, jvm, data, so
     assert py_model.weights.toArray().tolist() == list(java_model.weights().toArray())
     assert py_model.summary.objectiveHistory == list(java_model.summary().objectiveHistory())
     assert py_model.summary.totalIterations == java_model.summary().totalIterations() == 4
+    assert py_model.summary.numPartitions == java_model.summary().numPartitions() == 2
     # l-bfgs: the objective at the start and after each iteration; adam: each epoch's
     assert len(py_model.summary.objectiveHistory) == (5 if solver == "l-bfgs" else 4)
 
@@ -94,6 +95,7 @@ def test_the_model_predicts_single_vectors_as_its_transform_does(data):
     model = LeakyMLPClassifier(layers=[6, 8, 10], maxIter=20, seed=3).fit(data)
     assert isinstance(model, LeakyMLPClassificationModel)
     assert isinstance(model.summary, LeakyMLPTrainingSummary) and model.hasSummary
+    assert model.summary.numPartitions == 1, "numPartitions 0: one partition per 25000 rows, at least one"
     assert (model.layers, model.alpha, model.numFeatures, model.numClasses) == ([6, 8, 10], 0.01, 6, 10)
     assert isinstance(model.weights, DenseVector) and model.weights.size == 6 * 8 + 8 + 8 * 10 + 10
     for row in model.transform(data).limit(5).collect():

@@ -115,15 +115,18 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
         "initialWeights", "starting weights in the model's layout; unset means He initialisation "
         "from seed", TypeConverters.toVector)
     checkpointDir: "Param[str]" = _param(
-        "checkpointDir", "folder for checkpoints of the weights and optimiser state, from which a "
-        "later fit with the same layers, alpha and solver resumes; unset means no checkpoints",
+        "checkpointDir", "folder for checkpoints of the weights and optimiser state, one subfolder "
+        "per fit, from which only a fit with the same params and data resumes; unset means no "
+        "checkpoints",
         TypeConverters.toString)
     checkpointInterval: "Param[int]" = _param(
-        "checkpointInterval", "iterations (l-bfgs) or epochs (adam) between checkpoints (>= 1)",
+        "checkpointInterval", "iterations (l-bfgs) or epochs (adam) between checkpoints (>= 1), "
+        "or -1 for no checkpoints",
         TypeConverters.toInt)
     numPartitions: "Param[int]" = _param(
-        "numPartitions", "partitions the training blocks are spread over (>= 1); unset means the "
-        "cluster's default parallelism", TypeConverters.toInt)
+        "numPartitions", "partitions the training blocks are spread over, by a hash of each row "
+        "(>= 1); 0 (the default) chooses them from the data: one per 25000 rows, whatever the "
+        "cluster", TypeConverters.toInt)
     localSteps: "Param[int]" = _param(
         "localSteps", "adam: mini-batch steps each partition takes between two averagings of the "
         "model (>= 1)", TypeConverters.toInt)
@@ -150,7 +153,7 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
         # the JVM stage's defaults (a test compares them); its seed is the hash of its class name
         self._setDefault(alpha=0.01, solver="l-bfgs", maxIter=100, tol=1e-6, stepSize=0.001,
                          blockSize=128, seed=_java_string_hash(self._java_class), regParam=0.0,
-                         checkpointInterval=10, localSteps=64, blockMomentum=0.0,
+                         checkpointInterval=10, numPartitions=0, localSteps=64, blockMomentum=0.0,
                          stepSizeSchedule="cosine", labelCol="label", **_COLUMN_DEFAULTS)
         self._set(**self._input_kwargs)
 
@@ -276,7 +279,8 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
 
 
 class LeakyMLPTrainingSummary(JavaWrapper):
-    """What training did: the objective history, and how many iterations or epochs ran."""
+    """What training did: the objective history, how many iterations or epochs ran, and on how
+    many partitions."""
 
     @property
     def objectiveHistory(self) -> List[float]:
@@ -288,6 +292,12 @@ class LeakyMLPTrainingSummary(JavaWrapper):
     def totalIterations(self) -> int:
         """Iterations (l-bfgs) or epochs (adam) run."""
         return int(self._java_obj.totalIterations())
+
+    @property
+    def numPartitions(self) -> int:
+        """The partitions the fit trained on: numPartitions, or the number it chose from the
+        data when numPartitions was 0."""
+        return int(self._java_obj.numPartitions())
 
 
 class LeakyMLPClassificationModel(JavaStage, JavaModel, _ColumnParams, JavaMLWritable):

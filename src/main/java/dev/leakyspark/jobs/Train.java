@@ -71,7 +71,8 @@ public final class Train {
       "  --step-size R         Adam learning rate (default 0.002)",
       "  --step-size-schedule S  cosine (default: decays the rate to 0 over the epochs) or constant",
       "  --block-size N        rows per block and Adam mini-batch (default 128)",
-      "  --num-partitions N    partitions the training blocks are spread over (default: Spark's default parallelism)",
+      "  --num-partitions N    partitions the training blocks are spread over (default: one per 25000 rows,"
+          + " whatever the cluster)",
       "  --local-steps N       adam: steps each partition takes between averagings (default "
           + LeakyMLPClassifier.DEFAULT_LOCAL_STEPS + ")",
       "  --block-momentum M    adam: momentum on the averaged update, in [0, 1) (default "
@@ -165,8 +166,8 @@ public final class Train {
   }
 
   /** What a run produced. */
-  record Result(Evaluation evaluation, long trainRows, int[] layers, int iterations, double seconds,
-      List<String> blas) {}
+  record Result(Evaluation evaluation, long trainRows, int[] layers, int iterations, int numPartitions,
+      double seconds, List<String> blas) {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -242,7 +243,8 @@ public final class Train {
         throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
       }
       double[] history = mlpModel.summary().objectiveHistory();
-      Result result = new Result(evaluation, trainRows, layers, mlpModel.summary().totalIterations(), seconds,
+      Result result = new Result(evaluation, trainRows, layers, mlpModel.summary().totalIterations(),
+          mlpModel.summary().numPartitions(), seconds,
           blasBackends(spark));
 
       Path stagedModel = DataIO.staging(options.model());
@@ -404,8 +406,7 @@ public final class Train {
     params.put("stepSizeSchedule", options.stepSizeSchedule());
     params.put("blockSize", options.blockSize());
     params.put("regParam", options.regParam());
-    params.put("numPartitions", options.numPartitions() != null ? options.numPartitions()
-        : spark.sparkContext().defaultParallelism());
+    params.put("numPartitions", result.numPartitions());
     params.put("localSteps", options.localSteps());
     params.put("blockMomentum", options.blockMomentum());
     params.put("seed", options.seed());

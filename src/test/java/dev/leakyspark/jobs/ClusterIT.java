@@ -107,13 +107,18 @@ class ClusterIT {
   /**
    * A worker dies during l-bfgs. Expected: its executor's cached blocks are rebuilt from the input
    * on the surviving worker, and the fixed summing order gives the clean local run's weights and
-   * metrics. Then jobs/predict on the cluster scores as a local run does.
+   * metrics, although the cluster's default parallelism (16) is not local[2]'s: the training
+   * partitions follow the data. Then jobs/predict on the cluster scores as a local run does.
    */
   @Test
   void trainingSurvivesAWorkerKilledMidJobAndPredictMatchesALocalRun() throws Exception {
     String model = dir.resolve("killed/model").toString();
-    EventLog events = killWorkerDuring("train", trainArgs(model),
-        run -> assertTrue(run.waitFor("l-bfgs iteration 3/10", LIMIT), run.output()));
+    List<String> args = list("--conf", "spark.default.parallelism=16"); // local[2]'s is 2
+    args.addAll(trainArgs(model));
+    EventLog events = killWorkerDuring("train", args, run -> {
+      assertTrue(run.waitFor("l-bfgs iteration 3/10", LIMIT), run.output());
+      assertTrue(run.output().contains("numPartitions unset, so 1 for 20000 rows"), "chosen from the data: " + run.output());
+    });
     assertLostWithATaskRunning(events);
     assertArrayEquals(weights(localModel), weights(model), 0.0, "identical to a clean run, bit for bit");
     assertEquals(Files.readString(Path.of(localModel).resolveSibling("metrics/metrics.json"))

@@ -111,7 +111,11 @@ class FaultsIT {
     assertTrue(!Files.exists(Path.of(model)), "no model from the killed run");
     // the newest complete checkpoint at the kill: 4, or 6 if the driver got that far before it died
     int newest;
-    try (var files = Files.list(Path.of(checkpoint))) {
+    Path fit;
+    try (var fits = Files.list(Path.of(checkpoint))) {
+      fit = fits.filter(p -> p.getFileName().toString().startsWith("fit-")).findFirst().orElseThrow();
+    }
+    try (var files = Files.list(fit)) {
       newest = files.filter(p -> Files.exists(p.resolve("_SUCCESS")))
           .mapToInt(p -> Integer.parseInt(p.getFileName().toString().replace("iteration-", ""))).max().orElseThrow();
     }
@@ -119,7 +123,7 @@ class FaultsIT {
     again.add("--resume");
     try (JobProcess run = job("train", again)) {
       assertEquals(0, run.waitForExit(Duration.ofMinutes(5)), run.output());
-      assertTrue(run.output().contains("resuming from the checkpoint of iteration " + newest + " in " + checkpoint),
+      assertTrue(run.output().contains("resuming from the checkpoint of iteration " + newest + " in " + fit),
           run.output());
       List<Integer> epochs = run.output().lines().map(EPOCH::matcher).filter(Matcher::find)
           .map(m -> Integer.parseInt(m.group(1))).toList();
@@ -127,6 +131,9 @@ class FaultsIT {
       assertTrue(run.output().contains("10 epochs"), run.output());
     }
     assertArrayEquals(weights(clean), weights(model), 0.0);
+    try (var left = Files.list(Path.of(checkpoint))) {
+      assertEquals(0, left.count(), "the finished run removed its checkpoints");
+    }
     System.out.println("jobs/train killed after the checkpoint of epoch 4, resumed from that of epoch " + newest
         + ": epochs " + (newest + 1) + "-10 run again, weights identical to an uninterrupted run");
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
+import dev.leakyspark.testing.LogCapture;
 import dev.leakyspark.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ class TrainTest {
     String blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
     assertEquals("[\"" + blas + "\"]", metrics.get("blas").toString(), "the BLAS the executors (here, this JVM) loaded");
     assertTrue(r.out().contains("train: BLAS    " + blas), r.out());
-    assertEquals(2, metrics.at("/params/numPartitions").asInt(), "unset: the default parallelism of local[2]");
+    assertEquals(1, metrics.at("/params/numPartitions").asInt(), "unset: one per 25000 rows, so 1 for 1200 rows");
     assertEquals("cosine", metrics.at("/params/stepSizeSchedule").asText());
     long cells = 0;
     for (JsonNode row : metrics.get("confusionMatrix")) {
@@ -206,19 +207,39 @@ class TrainTest {
   @Test
   void anEarlierRunsCheckpointsAreResumedOrRefused(@TempDir Path out) throws Exception {
     String checkpoint = out.resolve("ckpt").toString();
-    assertEquals(0, train(args(out.resolve("a"), "--checkpoint", checkpoint, "--checkpoint-interval", "2",
-        "--max-iter", "4")).status());
-    JobCall refused = train(args(out.resolve("b"), "--checkpoint", checkpoint, "--max-iter", "6"));
+    String[] run = args(out.resolve("a"), "--checkpoint", checkpoint, "--checkpoint-interval", "2", "--max-iter", "6");
+    try (LogCapture stop = LogCapture.stoppingAt(
+        Class.forName("dev.leakyspark.ml.classification.FitCheckpoints"), "Checkpoint of iteration 4 written")) {
+      assertEquals(1, train(run).status(), "the driver dies after the checkpoint of epoch 4");
+    }
+    JobCall refused = train(run);
     assertEquals(1, refused.status());
     assertTrue(refused.err().contains("Checkpoint folder " + checkpoint
         + " holds an earlier run; pass --resume to continue it, or --overwrite to start over"), refused.err());
-    JobCall resumed = train(args(out.resolve("b"), "--checkpoint", checkpoint, "--max-iter", "6", "--resume"));
+    List<String> again = new ArrayList<>(List.of(run));
+    again.add("--resume");
+    JobCall resumed;
+    try (LogCapture log = LogCapture.of(Class.forName("dev.leakyspark.ml.classification.AdamTrainer"))) {
+      resumed = train(again.toArray(new String[0]));
+      assertEquals(List.of(5, 6), log.numbers("adam epoch (\\d+)/6"), "only the epochs after the checkpoint");
+    }
     assertEquals(0, resumed.status(), resumed.err());
-    JsonNode metrics = new ObjectMapper().readTree(out.resolve("b/metrics/metrics.json").toFile());
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("a/metrics/metrics.json").toFile());
     assertEquals(6, metrics.get("iterations").asInt());
     assertEquals(6, metrics.get("objectiveHistory").size());
-    assertEquals(0, train(args(out.resolve("c"), "--checkpoint", checkpoint, "--max-iter", "1", "--overwrite")).status());
-    JsonNode fresh = new ObjectMapper().readTree(out.resolve("c/metrics/metrics.json").toFile());
+    try (Stream<Path> files = Files.list(Path.of(checkpoint))) {
+      assertEquals(0, files.count(), "the finished run removed its checkpoints");
+    }
+    assertEquals(0, train(args(out.resolve("b"), "--checkpoint", checkpoint, "--max-iter", "1")).status(),
+        "a folder that a finished run left empty is free");
+
+    try (LogCapture stop = LogCapture.stoppingAt(
+        Class.forName("dev.leakyspark.ml.classification.FitCheckpoints"), "Checkpoint of iteration 2 written")) {
+      assertEquals(1, train(args(out.resolve("c"), "--checkpoint", checkpoint, "--checkpoint-interval", "2",
+          "--max-iter", "6")).status());
+    }
+    assertEquals(0, train(args(out.resolve("d"), "--checkpoint", checkpoint, "--max-iter", "1", "--overwrite")).status());
+    JsonNode fresh = new ObjectMapper().readTree(out.resolve("d/metrics/metrics.json").toFile());
     assertEquals(1, fresh.get("iterations").asInt(), "--overwrite starts over");
   }
 

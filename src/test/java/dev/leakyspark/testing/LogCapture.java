@@ -27,12 +27,17 @@ public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final AbstractAppender appender;
 
-  private LogCapture(Class<?> source) {
+  private LogCapture(Class<?> source, String stopAt) {
     logger = (Logger) LogManager.getLogger(source);
-    appender = new AbstractAppender("capture-" + source.getName(), null, null, true, Property.EMPTY_ARRAY) {
+    // ignoreExceptions false: an exception thrown here reaches the code that logged
+    appender = new AbstractAppender("capture-" + source.getName(), null, null, false, Property.EMPTY_ARRAY) {
       @Override
       public void append(LogEvent event) {
-        messages.add(event.getMessage().getFormattedMessage());
+        String message = event.getMessage().getFormattedMessage();
+        messages.add(message);
+        if (stopAt != null && message.contains(stopAt)) {
+          throw new Stopped(message);
+        }
       }
     };
     appender.start();
@@ -41,7 +46,24 @@ public final class LogCapture implements AutoCloseable {
 
   /** Starts capturing what {@code source} logs at the level the test log configuration lets through. */
   public static LogCapture of(Class<?> source) {
-    return new LogCapture(source);
+    return new LogCapture(source, null);
+  }
+
+  /**
+   * Captures as {@link #of} does, and throws {@link Stopped} into the code that logs a message
+   * containing {@code stopAt}: a driver that dies right after that point, for tests of resuming.
+   */
+  public static LogCapture stoppingAt(Class<?> source, String stopAt) {
+    return new LogCapture(source, stopAt);
+  }
+
+  /** What {@link #stoppingAt} throws; it reaches the caller wrapped in Log4j's AppenderLoggingException. */
+  public static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped(String message) {
+      super("stopped by the test after: " + message);
+    }
   }
 
   /** The messages so far. */

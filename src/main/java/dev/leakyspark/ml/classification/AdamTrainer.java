@@ -32,7 +32,7 @@ final class AdamTrainer {
   private AdamTrainer() {}
 
   static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
-      double[] start, TrainingCheckpoint resumed) {
+      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
     int size = net.numWeights();
     double rate = mlp.getStepSize();
     double reg = mlp.getRegParam();
@@ -46,7 +46,7 @@ final class AdamTrainer {
     if (resumed == null) {
       state = new LocalAdam(start.clone(), new Adam(size, rate), new BlockMomentum(size, momentum));
     } else {
-      double[] delta = resumed.blockDelta().length == size ? resumed.blockDelta() : new double[size];
+      double[] delta = resumed.blockDelta();
       state = new LocalAdam(resumed.weights(), new Adam(rate, resumed.adamM(), resumed.adamV(), resumed.adamSteps()),
           new BlockMomentum(momentum, delta));
       Arrays.stream(resumed.history()).forEach(history::add);
@@ -72,11 +72,10 @@ final class AdamTrainer {
       LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, mlp.getMaxIter(),
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
-      if (mlp.checkpointDue(epoch)) {
+      if (checkpoints.due(epoch)) {
         Adam adam = state.adam();
-        new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), epoch, state.weights(), adam.firstMoment(),
-            adam.secondMoment(), adam.steps(), state.momentum().delta(), Training.unboxed(history))
-            .save(spark, mlp.getCheckpointDir());
+        checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), epoch, state.weights(), adam.firstMoment(),
+            adam.secondMoment(), adam.steps(), state.momentum().delta(), Training.unboxed(history)));
       }
       int n = history.size();
       if (n >= 2 && Math.abs(history.get(n - 2) - objective)

@@ -28,7 +28,7 @@ final class LbfgsTrainer {
   private LbfgsTrainer() {}
 
   static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
-      double[] start, TrainingCheckpoint resumed) {
+      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
     double reg = mlp.getRegParam();
     int[] passes = {0};
     double[] firstLoss = {Double.NaN};
@@ -62,11 +62,10 @@ final class LbfgsTrainer {
                 history.add(firstLoss[0]);
               }
               history.add(loss);
-              if (mlp.checkpointDue(done + iteration)) {
+              if (checkpoints.due(done + iteration)) {
                 double[] none = new double[0];
-                new TrainingCheckpoint(mlp.getSolver(), net.layers(), net.alpha(), done + iteration, w, none, none, 0,
-                    none, Training.unboxed(history))
-                    .save(spark, mlp.getCheckpointDir());
+                checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), done + iteration, w, none, none, 0,
+                    none, Training.unboxed(history)));
               }
             });
     if (history.isEmpty()) {

@@ -16,10 +16,12 @@ public final class LeakyMLPTrainingSummary implements Serializable {
 
   private final double[] objectiveHistory;
   private final int totalIterations;
+  private final int numPartitions;
 
-  LeakyMLPTrainingSummary(double[] objectiveHistory, int totalIterations) {
+  LeakyMLPTrainingSummary(double[] objectiveHistory, int totalIterations, int numPartitions) {
     this.objectiveHistory = objectiveHistory.clone();
     this.totalIterations = totalIterations;
+    this.numPartitions = numPartitions;
   }
 
   /** l-bfgs: the objective at the start and after each iteration; adam: each epoch's objective. */
@@ -30,5 +32,10 @@ public final class LeakyMLPTrainingSummary implements Serializable {
   /** Iterations (l-bfgs) or epochs (adam) run. */
   public int totalIterations() {
     return totalIterations;
+  }
+
+  /** The partitions the fit trained on: {@code numPartitions}, or the number it chose from the data. */
+  public int numPartitions() {
+    return numPartitions;
   }
 }

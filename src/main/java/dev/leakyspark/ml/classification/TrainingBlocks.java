@@ -1,6 +1,9 @@
 package dev.leakyspark.ml.classification;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -13,9 +16,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -41,19 +44,37 @@ final class TrainingBlocks {
   }
 
   /**
-   * Assigns, sorts, validates and stacks the rows, and caches the blocks; refuses bad rows (with
-   * the column named) and empty data. Call {@link #unpersist} when done.
+   * The columns a fit reads, as {@code f} (features), {@code y} (label as double) and {@code key},
+   * the hash of both that places each row.
    */
-  static TrainingBlocks of(Dataset<?> data, String features, String label, Network net, int blockSize,
-      int numPartitions) {
+  static Dataset<Row> keyed(Dataset<?> data, String features, String label) {
     Dataset<Row> rows = data.select(col(features).as("f"), col(label).cast("double").as("y"));
     // Dense and sparse forms of the same values hash alike; vector_to_array refuses nulls, which
     // the stacker reports by column.
-    Column key = xxhash64(
-        when(col("f").isNotNull(), org.apache.spark.ml.functions.vector_to_array(col("f"), "float64")), col("y"));
+    return rows.withColumn("key", xxhash64(
+        when(col("f").isNotNull(), org.apache.spark.ml.functions.vector_to_array(col("f"), "float64")), col("y")));
+  }
+
+  /**
+   * The row count and a content hash of {@link #keyed} rows: the exact sum of their keys, so the
+   * same rows give the same hash in any partitioning and order.
+   */
+  static Content content(Dataset<Row> keyed) {
+    Row row = keyed.agg(count(lit(1)), sum(col("key").cast(DataTypes.createDecimalType(20, 0)))).first();
+    return new Content(row.getLong(0), row.isNullAt(1) ? "0" : row.getDecimal(1).toPlainString());
+  }
+
+  /** What identifies a fit's data: how many rows, and the sum of their hashes. */
+  record Content(long rows, String hash) {}
+
+  /**
+   * Assigns, sorts, validates and stacks {@link #keyed} rows, and caches the blocks; refuses bad
+   * rows (with the column named) and empty data. Call {@link #unpersist} when done.
+   */
+  static TrainingBlocks of(Dataset<Row> keyed, String features, String label, Network net, int blockSize,
+      int numPartitions) {
     JavaRDD<Block> blocks =
-        rows.withColumn("key", key)
-            .repartition(numPartitions, col("key"))
+        keyed.repartition(numPartitions, col("key"))
             .sortWithinPartitions("key")
             .select("f", "y")
             .javaRDD()

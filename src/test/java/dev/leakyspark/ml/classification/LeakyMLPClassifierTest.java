@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.spark.ml.Pipeline;
@@ -114,7 +115,7 @@ class LeakyMLPClassifierTest {
   void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
     LeakyMLPClassificationModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "numPartitions"),
+            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir"),
             LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
             m -> m.weights().toArray(), "label", blobs, dir);
     assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());
@@ -194,7 +195,7 @@ class LeakyMLPClassifierTest {
     }
     double[] single = new double[net.numWeights()];
     double loss = net.lossAndGradient(w, new dev.leakyspark.nn.Block(x, y), single);
-    TrainingBlocks data = TrainingBlocks.of(blobs, "features", "label", net, 16, 12);
+    TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs, "features", "label"), "features", "label", net, 16, 12);
     try {
       double[] sum = LbfgsTrainer.lossAndGradientSum(spark, net, data.blocks, w);
       assertEquals(loss, sum[single.length], 1e-10 * Math.abs(loss));
@@ -210,7 +211,7 @@ class LeakyMLPClassifierTest {
   void blocksAreSpreadOverExactlyNumPartitionsByContent() {
     dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.01);
     for (int n : new int[] {1, 5, 16}) {
-      TrainingBlocks data = TrainingBlocks.of(blobs.repartition(3), "features", "label", net, 8, n);
+      TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs.repartition(3), "features", "label"), "features", "label", net, 8, n);
       try {
         assertEquals(n, data.numPartitions());
         assertEquals(300, data.rows);
@@ -223,11 +224,45 @@ class LeakyMLPClassifierTest {
       }
     }
     LeakyMLPClassifier unset = mlp();
-    assertFalse(unset.isDefined(unset.numPartitions()), "unset means the cluster's default parallelism");
-    assertThrows(java.util.NoSuchElementException.class, unset::getNumPartitions);
-    assertThrows(IllegalArgumentException.class, () -> unset.setNumPartitions(0));
+    assertEquals(LeakyMLPClassifier.FROM_THE_DATA, unset.getNumPartitions(), "unset: chosen from the data");
+    assertThrows(IllegalArgumentException.class, () -> unset.setNumPartitions(-1));
     assertThrows(IllegalArgumentException.class, () -> unset.setLocalSteps(0));
     assertThrows(IllegalArgumentException.class, () -> unset.setBlockMomentum(1.0));
+  }
+
+  @Test
+  void unsetNumPartitionsFollowsTheRowCountNotTheCluster() {
+    Dataset<Row> many = blobs(60_000, 5).repartition(64).cache();
+    LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setMaxIter(2);
+    org.apache.spark.SparkConf conf = spark.sparkContext().conf();
+    String before = conf.get("spark.default.parallelism", null);
+    try {
+      LeakyMLPClassificationModel laptop;
+      try (LogCapture log = LogCapture.of(LeakyMLPClassifier.class)) {
+        laptop = adam.fit(many);
+        assertTrue(log.messages().stream().anyMatch(m -> m.contains("numPartitions unset, so 2 for 60000 rows: one partition"
+            + " per 25000 rows, whatever the cluster")), String.valueOf(log.messages()));
+      }
+      conf.set("spark.default.parallelism", "64"); // what a 64-core cluster gives
+      assertEquals(64, spark.sparkContext().defaultParallelism());
+      LeakyMLPClassificationModel cluster = adam.fit(many);
+      assertEquals(2, laptop.summary().numPartitions());
+      assertEquals(2, cluster.summary().numPartitions());
+      assertArrayEquals(laptop.weights().toArray(), cluster.weights().toArray(), 0.0, "the same model on any cluster");
+    } finally {
+      if (before == null) {
+        conf.remove("spark.default.parallelism");
+      } else {
+        conf.set("spark.default.parallelism", before);
+      }
+      many.unpersist();
+    }
+    assertEquals(1, mlp().setMaxIter(1).fit(blobs).summary().numPartitions(), "fewer than 2 x 25000 rows: one");
+    try (LogCapture log = LogCapture.of(LeakyMLPClassifier.class)) {
+      assertEquals(4, mlp().setMaxIter(1).setNumPartitions(4).fit(blobs).summary().numPartitions(), "a set value wins");
+      assertTrue(log.messages().stream().anyMatch(m -> m.contains("numPartitions 4 leaves 75 rows per partition,"
+          + " fewer than 25000")), String.valueOf(log.messages()));
+    }
   }
 
   @Test
@@ -253,95 +288,189 @@ class LeakyMLPClassifierTest {
     assertTrue(decayed < plain, decayed + " vs " + plain);
   }
 
+  /** Fits until the checkpoint of {@code iteration} is written, then stops there as a killed driver would. */
+  static void fitUntilCheckpoint(LeakyMLPClassifier mlp, Dataset<Row> data, int iteration) {
+    try (LogCapture stop =
+        LogCapture.stoppingAt(FitCheckpoints.class, "Checkpoint of iteration " + iteration + " written")) {
+      RuntimeException e = assertThrows(RuntimeException.class, () -> mlp.fit(data));
+      boolean stopped = false;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        stopped |= t instanceof LogCapture.Stopped;
+      }
+      assertTrue(stopped, "stopped by the test, not by " + e);
+    }
+  }
+
+  /** The one fit folder under {@code dir}. */
+  static Path fitFolder(Path dir) throws java.io.IOException {
+    List<String> fits = listing(dir).stream().filter(name -> name.startsWith("fit-")).toList();
+    assertEquals(1, fits.size(), "one fit's folder: " + listing(dir));
+    return dir.resolve(fits.get(0));
+  }
+
   @Test
   void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) throws Exception {
-    String checkpoints = dir.resolve("checkpoints").toString();
+    Path checkpoints = dir.resolve("checkpoints");
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0)
-        .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6) // several rounds an epoch, momentum carried
-        .setStepSizeSchedule(LeakyMLPClassifier.CONSTANT); // so that a 5-epoch fit is the start of a 7-epoch one
-    LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(7).fit(blobs);
-    adam.setCheckpointDir(checkpoints).setCheckpointInterval(2);
-    adam.setMaxIter(5).fit(blobs); // "killed" after epoch 5: checkpoints of epochs 2 and 4
-    try (var listing = Files.list(dir.resolve("checkpoints"))) {
-      assertEquals(List.of("iteration-00000002", "iteration-00000004"),
-          listing.map(p -> p.getFileName().toString()).sorted().toList());
-    }
+        .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6).setMaxIter(7); // rounds an epoch, momentum carried
+    LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).fit(blobs);
+    adam.setCheckpointDir(checkpoints.toString()).setCheckpointInterval(2);
+    fitUntilCheckpoint(adam, blobs, 4); // the driver "dies" after the checkpoint of epoch 4
+    assertEquals(List.of("iteration-00000002", "iteration-00000004"), listing(fitFolder(checkpoints)));
     LeakyMLPClassificationModel resumed;
     try (LogCapture log = LogCapture.of(AdamTrainer.class)) {
-      resumed = adam.setMaxIter(7).fit(blobs);
+      resumed = adam.fit(blobs);
       assertEquals(List.of(5, 6, 7), log.numbers("adam epoch (\\d+)/7"), "only the epochs after the checkpoint of epoch 4");
     }
     assertEquals(7, resumed.summary().totalIterations());
     assertArrayEquals(straight.summary().objectiveHistory(), resumed.summary().objectiveHistory(), 0.0);
     assertArrayEquals(straight.weights().toArray(), resumed.weights().toArray(), 0.0,
         "epoch shuffles are seeded by epoch, so the resumed fit repeats the uninterrupted one exactly");
+    assertEquals(List.of(), listing(checkpoints), "a finished fit removes its checkpoints");
+    try (LogCapture log = LogCapture.of(AdamTrainer.class)) {
+      assertArrayEquals(straight.weights().toArray(), adam.fit(blobs).weights().toArray(), 0.0);
+      assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), log.numbers("adam epoch (\\d+)/7"), "a fit after a finished one starts over");
+    }
   }
 
   @Test
-  void lbfgsResumesWithTheSameIterationCountAndRefusesAnotherFitsCheckpoint(@TempDir Path dir) {
-    String checkpoints = dir.resolve("checkpoints").toString();
-    LeakyMLPClassifier lbfgs = mlp().setTol(0).setCheckpointDir(checkpoints).setCheckpointInterval(3);
-    double[] first = lbfgs.setMaxIter(4).fit(blobs).summary().objectiveHistory();
+  void lbfgsResumesWithTheSameIterationCount(@TempDir Path dir) throws Exception {
+    Path checkpoints = dir.resolve("checkpoints");
+    LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
+        .setCheckpointInterval(3);
+    double[] straight = mlp().setTol(0).setMaxIter(8).fit(blobs).summary().objectiveHistory();
+    fitUntilCheckpoint(lbfgs, blobs, 3);
     LeakyMLPClassificationModel resumed;
     try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
-      resumed = lbfgs.setMaxIter(8).fit(blobs);
+      resumed = lbfgs.fit(blobs);
       assertEquals(List.of(4, 5, 6, 7, 8), log.numbers("l-bfgs iteration (\\d+)/8"),
           "only the iterations after the checkpoint of iteration 3");
     }
     assertEquals(8, resumed.summary().totalIterations());
     double[] history = resumed.summary().objectiveHistory();
     assertEquals(9, history.length);
-    assertArrayEquals(java.util.Arrays.copyOf(first, 4), java.util.Arrays.copyOf(history, 4), 0.0,
+    assertArrayEquals(java.util.Arrays.copyOf(straight, 4), java.util.Arrays.copyOf(history, 4), 0.0,
         "the history up to the checkpoint of iteration 3 is kept");
     assertTrue(history[8] < history[3], java.util.Arrays.toString(history));
+  }
 
-    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-        () -> mlp().setLayers(new int[] {4, 5, 3}).setCheckpointDir(checkpoints).fit(blobs));
-    assertTrue(other.getMessage().contains("The checkpoint in " + checkpoints + " was written by a fit with solver"
-        + " l-bfgs, layers [4, 8, 3] and alpha 0.01, but this fit has l-bfgs, [4, 5, 3] and 0.01"), other.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> mlp().setCheckpointInterval(0));
-    IllegalArgumentException alpha = assertThrows(IllegalArgumentException.class,
-        () -> mlp().setAlpha(0.2).setCheckpointDir(checkpoints).fit(blobs));
-    assertTrue(alpha.getMessage().contains("alpha 0.01, but this fit has l-bfgs, [4, 8, 3] and 0.2"), alpha.getMessage());
-    IllegalArgumentException solver = assertThrows(IllegalArgumentException.class,
-        () -> mlp().setSolver("adam").setCheckpointDir(checkpoints).fit(blobs));
-    assertTrue(solver.getMessage().contains("solver l-bfgs, layers [4, 8, 3] and alpha 0.01, but this fit has adam"),
-        solver.getMessage());
+  /** The labels of {@link #blobs} moved round by one class: other data of the same size and features. */
+  static Dataset<Row> relabelled(Dataset<Row> data) {
+    return data.withColumn("label", org.apache.spark.sql.functions.expr("(label + 1) % 3"));
+  }
+
+  @Test
+  void aFitResumesOnlyItsOwnCheckpointsAndSaysWhatDiffers(@TempDir Path dir) throws Exception {
+    String checkpoints = dir.resolve("checkpoints").toString();
+    LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setNumPartitions(2)
+        .setMaxIter(6).setCheckpointInterval(2);
+    Dataset<Row> other = relabelled(blobs);
+    Map<String, LeakyMLPClassifier> variants = new java.util.LinkedHashMap<>();
+    variants.put("data hash", adam.copy(new org.apache.spark.ml.param.ParamMap()));
+    variants.put("stepSize 0.01 there, 0.02 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setStepSize(0.02));
+    variants.put("seed 7 there, 8 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(8));
+    variants.put("maxIter 6 there, 9 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(9));
+    fitUntilCheckpoint(adam.copy(new org.apache.spark.ml.param.ParamMap()).setCheckpointDir(checkpoints), blobs, 4);
+    for (Map.Entry<String, LeakyMLPClassifier> variant : variants.entrySet()) {
+      Dataset<Row> data = variant.getKey().equals("data hash") ? other : blobs;
+      double[] clean = variant.getValue().fit(data).weights().toArray();
+      try (LogCapture log = LogCapture.of(FitCheckpoints.class)) {
+        double[] after = variant.getValue().setCheckpointDir(checkpoints).fit(data).weights().toArray();
+        assertArrayEquals(clean, after, 0.0, variant.getKey() + ": the unfinished fit's checkpoint is not resumed");
+        String warning = log.messages().stream().filter(m -> m.contains("is of another fit")).findFirst().orElse("");
+        assertTrue(warning.contains(variant.getKey()), warning);
+        assertFalse(log.messages().stream().anyMatch(m -> m.contains("resuming")), String.valueOf(log.messages()));
+      }
+    }
+    // the unfinished fit is still resumable after all that, by itself only
+    try (LogCapture log = LogCapture.of(AdamTrainer.class)) {
+      adam.setCheckpointDir(checkpoints).fit(blobs);
+      assertEquals(List.of(5, 6), log.numbers("adam epoch (\\d+)/6"));
+    }
+  }
+
+  @Test
+  void crossValidationGivesTheSameSubModelsWithACheckpointDirAsWithout(@TempDir Path dir) throws Exception {
+    LeakyMLPClassifier adam = mlp().setSolver("adam").setBlockSize(16).setNumPartitions(2).setMaxIter(4)
+        .setCheckpointInterval(1);
+    org.apache.spark.ml.param.ParamMap[] grid = new org.apache.spark.ml.tuning.ParamGridBuilder()
+        .addGrid(adam.stepSize(), new double[] {0.01, 0.03}).build();
+    List<List<double[]>> runs = new ArrayList<>();
+    for (String checkpointDir : new String[] {null, dir.resolve("shared").toString()}) {
+      LeakyMLPClassifier estimator = adam.copy(new org.apache.spark.ml.param.ParamMap());
+      if (checkpointDir != null) {
+        estimator.setCheckpointDir(checkpointDir);
+      }
+      org.apache.spark.ml.tuning.CrossValidatorModel cv = new org.apache.spark.ml.tuning.CrossValidator()
+          .setEstimator(estimator).setEstimatorParamMaps(grid).setNumFolds(2).setSeed(3).setParallelism(2)
+          .setCollectSubModels(true).setEvaluator(new MulticlassClassificationEvaluator()).fit(blobs);
+      List<double[]> weights = new ArrayList<>();
+      for (org.apache.spark.ml.Model<?>[] fold : cv.subModels()) {
+        for (org.apache.spark.ml.Model<?> model : fold) {
+          weights.add(((LeakyMLPClassificationModel) model).weights().toArray());
+        }
+      }
+      runs.add(weights);
+    }
+    for (int i = 0; i < runs.get(0).size(); i++) {
+      assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), 0.0, "sub-model " + i);
+    }
+    assertEquals(List.of(), listing(dir.resolve("shared")), "every finished fit removed its checkpoints");
   }
 
   @Test
   void checkpointsKeepTheNewestTwoSkipIncompleteOnesAndRefuseUnreadableOnes(@TempDir Path dir) throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
-    LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(4).setCheckpointDir(checkpoints.toString())
+    LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
         .setCheckpointInterval(1);
-    lbfgs.fit(blobs);
-    assertEquals(List.of("iteration-00000003", "iteration-00000004"), listing(checkpoints), "the newest two are kept");
+    fitUntilCheckpoint(lbfgs, blobs, 4);
+    Path fit = fitFolder(checkpoints);
+    assertEquals(List.of("iteration-00000003", "iteration-00000004"), listing(fit), "the newest two are kept");
 
-    Files.delete(checkpoints.resolve("iteration-00000004/_SUCCESS")); // as if the fit died while writing it
+    Files.delete(fit.resolve("iteration-00000004/_SUCCESS")); // as if the driver died while writing it
     try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
-      lbfgs.setMaxIter(5).fit(blobs);
-      assertEquals(List.of(4, 5), log.numbers("l-bfgs iteration (\\d+)/5"), "resumed from iteration 3");
+      fitUntilCheckpoint(lbfgs, blobs, 5);
+      assertEquals(List.of(4, 5), log.numbers("l-bfgs iteration (\\d+)/8"), "resumed from iteration 3");
     }
 
-    Path newest = checkpoints.resolve("iteration-00000005");
+    Path newest = fit.resolve("iteration-00000005");
     try (var files = Files.list(newest)) {
       for (Path part : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
         Files.write(part, new byte[] {1, 2, 3});
       }
     }
-    Exception corrupt = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.setMaxIter(6).fit(blobs));
+    Exception corrupt = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.fit(blobs));
     assertTrue(corrupt.getMessage().contains("Cannot read the training checkpoint " + "file:" + newest), corrupt.getMessage());
 
-    Path future = checkpoints.resolve("iteration-00000099");
-    spark.read().parquet(checkpoints.resolve("iteration-00000004").toString())
+    Path future = fit.resolve("iteration-00000099");
+    spark.read().parquet(fit.resolve("iteration-00000004").toString())
         .withColumn("formatVersion", org.apache.spark.sql.functions.lit(99))
         .write().parquet(future.toString());
-    Exception version = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.setMaxIter(6).fit(blobs));
+    Exception version = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.fit(blobs));
     assertTrue(version.getMessage().contains("Training checkpoint file:" + future
-        + " has format version 99, but this leaky-spark reads versions 1 to 2"), version.getMessage());
+        + " has format version 99, but this leaky-spark reads version 3"), version.getMessage());
+  }
+
+  @Test
+  void checkpointIntervalMinusOneTurnsCheckpointsOff(@TempDir Path dir) throws Exception {
+    Path checkpoints = dir.resolve("checkpoints");
+    LeakyMLPClassifier lbfgs = mlp().setMaxIter(4).setCheckpointDir(checkpoints.toString());
+    try (LogCapture log = LogCapture.of(FitCheckpoints.class)) {
+      double[] off = lbfgs.setCheckpointInterval(LeakyMLPClassifier.NO_CHECKPOINTS).fit(blobs).weights().toArray();
+      assertEquals(List.of(), log.messages());
+      assertFalse(Files.exists(checkpoints), "nothing written");
+      assertArrayEquals(mlp().setMaxIter(4).fit(blobs).weights().toArray(), off, 0.0);
+      lbfgs.setCheckpointInterval(1).fit(blobs);
+      assertEquals(4, log.numbers("Checkpoint of iteration (\\d+) written").size(), "and 1 turns them on");
+    }
+    assertThrows(IllegalArgumentException.class, () -> mlp().setCheckpointInterval(0));
+    assertThrows(IllegalArgumentException.class, () -> mlp().setCheckpointInterval(-2));
   }
 
   private static List<String> listing(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
     try (var files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
