@@ -26,11 +26,12 @@ public final class Generated {
 
   /**
    * {@code rows} rows of (id, label = id mod 10, features of {@code dims} Gaussians seeded by id)
-   * in Spark's default parallelism. Features {@code j} with {@code j mod 10 == label} are shifted
-   * by 1.5, so the label can be learnt.
+   * in one partition per {@value Idx#ROWS_PER_PARTITION} rows, whatever the cluster (so a seeded
+   * {@code randomSplit} of them is the same everywhere). Features {@code j} with
+   * {@code j mod 10 == label} are shifted by 1.5, so the label can be learnt.
    */
   public static Dataset<Row> rows(SparkSession spark, long rows, int dims) {
-    return rows(spark, rows, dims, spark.sparkContext().defaultParallelism());
+    return rows(spark, rows, dims, (int) Math.max(1, (rows + Idx.ROWS_PER_PARTITION - 1) / Idx.ROWS_PER_PARTITION));
   }
 
   /** {@link #rows(SparkSession, long, int)} in {@code partitions} partitions, for data sets of any size. */

@@ -38,6 +38,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Idx {
 
+  /** The rows in each partition that {@link #load} gives (the last may hold fewer). */
+  public static final int ROWS_PER_PARTITION = 30_000;
+
   /** Magic number of an IDX file of unsigned bytes with one dimension (labels). */
   public static final int LABELS_MAGIC = 2049;
   /** Magic number of an IDX file of unsigned bytes with three dimensions (images). */
@@ -112,7 +115,10 @@ public final class Idx {
    * An images file and its labels file as a DataFrame {@code (label double, features vector)},
    * with pixels scaled from 0..255 to [0, 1], in file order. The driver checks both files
    * whole; the executors then read their own ranges of rows, so no data passes through the
-   * driver. On a cluster, the files must be at the same path on every worker.
+   * driver. On a cluster, the files must be at the same path on every worker. The rows come in
+   * one partition per {@value #ROWS_PER_PARTITION} rows, whatever the cluster, so that Spark's own
+   * stages after it (a {@code StandardScaler} adds its sums in partition order) see the same
+   * partitions everywhere.
    */
   public static Dataset<Row> load(SparkSession spark, String imagesFile, String labelsFile)
       throws IOException {
@@ -134,7 +140,7 @@ public final class Idx {
               + labelsFile + " has " + count + " labels");
     }
     int size = shape[1] * shape[2];
-    int parts = Math.max(1, Math.min(count, spark.sparkContext().defaultParallelism()));
+    int parts = Math.max(1, (count + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION);
     List<int[]> ranges = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
       ranges.add(new int[] {(int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)});

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,32 @@ class IdxTest {
 
   interface Read {
     Object run() throws IOException;
+  }
+
+  @Test
+  void partitionsFollowTheRowCountNotTheCluster(@TempDir Path dir, SparkSession spark) throws IOException {
+    int n = 2 * Idx.ROWS_PER_PARTITION + 1;
+    byte[] labels = new byte[n];
+    labels[n - 1] = 9;
+    Path images = write(dir.resolve("images"), idx(2051, new int[] {n, 1, 1}, new byte[n]), false);
+    Path labelFile = write(dir.resolve("labels"), idx(2049, new int[] {n}, labels), false);
+    org.apache.spark.SparkConf conf = spark.sparkContext().conf();
+    String before = conf.get("spark.default.parallelism", null);
+    try {
+      for (String parallelism : List.of("2", "64")) {
+        conf.set("spark.default.parallelism", parallelism);
+        Dataset<Row> rows = Idx.load(spark, images.toString(), labelFile.toString());
+        List<Integer> sizes = rows.javaRDD().glom().map(List::size).collect();
+        assertEquals(List.of(20_000, 20_000, 20_001), sizes, "parallelism " + parallelism);
+        assertEquals(9.0, rows.javaRDD().glom().collect().get(2).get(20_000).getDouble(0), 0.0, "file order");
+      }
+    } finally {
+      if (before == null) {
+        conf.remove("spark.default.parallelism");
+      } else {
+        conf.set("spark.default.parallelism", before);
+      }
+    }
   }
 
   @Test

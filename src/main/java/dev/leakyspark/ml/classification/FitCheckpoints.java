@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -34,12 +35,20 @@ final class FitCheckpoints {
   private final Path root;
   private final int interval;
   private final Map<String, String> fingerprint;
+  private final Path folder;
 
   private FitCheckpoints(SparkSession spark, Path root, int interval, Map<String, String> fingerprint) {
     this.spark = spark;
     this.root = root;
     this.interval = interval;
     this.fingerprint = fingerprint;
+    this.folder = root == null ? null : new Path(root, FIT + id(fingerprint));
+  }
+
+  /** The fingerprint's name-based UUID, so the same params and data give the same folder. */
+  private static String id(Map<String, String> fingerprint) {
+    byte[] sorted = new TreeMap<>(fingerprint).toString().getBytes(StandardCharsets.UTF_8);
+    return UUID.nameUUIDFromBytes(sorted).toString().replace("-", "").substring(0, 16);
   }
 
   /** No checkpoints: nothing is due, written or resumed. */
@@ -50,13 +59,6 @@ final class FitCheckpoints {
   /** The checkpoints under {@code dir} of the fit with this fingerprint, one every {@code interval} iterations. */
   static FitCheckpoints of(SparkSession spark, String dir, int interval, Map<String, String> fingerprint) {
     return new FitCheckpoints(spark, new Path(dir), interval, Map.copyOf(fingerprint));
-  }
-
-  /** This fit's folder: the fingerprint's name-based UUID, so the same params and data give the same folder. */
-  Path folder() {
-    String id = UUID.nameUUIDFromBytes(new java.util.TreeMap<>(fingerprint).toString()
-        .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "").substring(0, 16);
-    return new Path(root, FIT + id);
   }
 
   /** The params and data of this fit, as its checkpoints record them. */
@@ -71,10 +73,10 @@ final class FitCheckpoints {
 
   /** Writes a checkpoint of this fit, then drops all but its two newest. */
   void save(TrainingCheckpoint state) {
-    Path path = new Path(folder(), String.format("%s%08d", ITERATION, state.iteration()));
+    Path path = new Path(folder, String.format("%s%08d", ITERATION, state.iteration()));
     try {
       state.write(spark, path);
-      List<Path> complete = complete(folder());
+      List<Path> complete = complete(folder);
       for (Path old : complete.subList(0, Math.max(0, complete.size() - 2))) {
         fs().delete(old, true);
       }
@@ -94,14 +96,14 @@ final class FitCheckpoints {
       return null;
     }
     try {
-      List<Path> own = complete(folder());
+      List<Path> own = complete(folder);
       if (!own.isEmpty()) {
         TrainingCheckpoint latest = TrainingCheckpoint.read(spark, own.get(own.size() - 1));
         if (!latest.fingerprint().equals(fingerprint)) {
           throw new IllegalStateException("The checkpoint " + own.get(own.size() - 1)
               + " is of another fit (" + differences(latest.fingerprint()) + "); delete it to start over");
         }
-        LOG.info("LeakyMLPClassifier: resuming from the checkpoint of iteration {} in {}", latest.iteration(), folder());
+        LOG.info("LeakyMLPClassifier: resuming from the checkpoint of iteration {} in {}", latest.iteration(), folder);
         return latest;
       }
       explainFreshStart();
@@ -117,11 +119,11 @@ final class FitCheckpoints {
       return;
     }
     try {
-      if (fs().delete(folder(), true)) {
-        LOG.info("LeakyMLPClassifier: fit finished; removed its checkpoints in {}", folder());
+      if (fs().delete(folder, true)) {
+        LOG.info("LeakyMLPClassifier: fit finished; removed its checkpoints in {}", folder);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot remove the finished fit's checkpoints in " + folder(), e);
+      throw new UncheckedIOException("Cannot remove the finished fit's checkpoints in " + folder, e);
     }
   }
 
@@ -134,7 +136,7 @@ final class FitCheckpoints {
     for (FileStatus status : fs().listStatus(root)) {
       String name = status.getPath().getName();
       legacy |= name.startsWith(ITERATION);
-      if (status.isDirectory() && name.startsWith(FIT) && !status.getPath().equals(folder())) {
+      if (status.isDirectory() && name.startsWith(FIT) && !status.getPath().equals(folder)) {
         others.add(status);
       }
     }
@@ -163,7 +165,7 @@ final class FitCheckpoints {
   /** The entries of {@code other} that differ from this fit's, named. */
   private String differences(Map<String, String> other) {
     List<String> found = new ArrayList<>();
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(fingerprint).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(fingerprint).entrySet()) {
       String theirs = other.get(e.getKey());
       if (!e.getValue().equals(theirs)) {
         found.add(e.getKey() + " " + theirs + " there, " + e.getValue() + " here");
@@ -172,13 +174,13 @@ final class FitCheckpoints {
     return found.isEmpty() ? "the same params and data" : String.join("; ", found);
   }
 
-  /** Complete checkpoint folders in {@code folder}, oldest first. */
-  private List<Path> complete(Path folder) throws IOException {
+  /** Complete checkpoint folders in {@code fitFolder}, oldest first. */
+  private List<Path> complete(Path fitFolder) throws IOException {
     List<Path> found = new ArrayList<>();
-    if (!fs().exists(folder)) {
+    if (!fs().exists(fitFolder)) {
       return found;
     }
-    for (FileStatus status : fs().listStatus(folder)) {
+    for (FileStatus status : fs().listStatus(fitFolder)) {
       String name = status.getPath().getName();
       if (status.isDirectory() && name.startsWith(ITERATION) && fs().exists(new Path(status.getPath(), "_SUCCESS"))) {
         found.add(status.getPath());

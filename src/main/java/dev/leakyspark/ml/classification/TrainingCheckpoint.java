@@ -55,12 +55,14 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
       throw new IOException("Training checkpoint " + path + " has format version " + version
           + ", but this leaky-spark reads version " + FORMAT_VERSION);
     }
-    Map<String, String> fingerprint = new LinkedHashMap<>(row.getJavaMap(1));
-    return new TrainingCheckpoint(fingerprint, row.getInt(2), doubles(row.getList(3)), doubles(row.getList(4)),
-        doubles(row.getList(5)), row.getLong(6), doubles(row.getList(8)), doubles(row.getList(7)));
+    Map<String, String> fingerprint = new LinkedHashMap<>(row.getJavaMap(row.fieldIndex("fingerprint")));
+    return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), doubles(row, "weights"),
+        doubles(row, "adamM"), doubles(row, "adamV"), row.getLong(row.fieldIndex("adamSteps")),
+        doubles(row, "blockDelta"), doubles(row, "history"));
   }
 
-  private static double[] doubles(List<Object> list) {
+  private static double[] doubles(Row row, String field) {
+    List<Object> list = row.getList(row.fieldIndex(field));
     return list.stream().mapToDouble(o -> (Double) o).toArray();
   }
 }
