@@ -130,7 +130,7 @@ public final class Train {
       if (new Path(model).equals(new Path(metrics))) {
         throw new JobArgs.UsageException("--model and --metrics must differ");
       }
-      // Chosen on a validation split of Fashion-MNIST's training set (README, "jobs/train defaults").
+      // Chosen on a validation split of Fashion-MNIST's training set (docs/jobs.md, "How the defaults of jobs/train were chosen").
       double stepSize = JobArgs.finiteDouble(o, "step-size", 0.002);
       double regParam = JobArgs.finiteDouble(o, "reg-param", 1e-4);
       if (!(stepSize > 0) || regParam < 0) {

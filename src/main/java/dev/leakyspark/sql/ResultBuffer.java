@@ -18,7 +18,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * The memory that one generated call site of {@code leaky_relu} writes vector and array results
  * into, reused from row to row. With a fresh array per row, dense vectors took 1.6 to 1.7 times
- * the identity select at 600,000 rows (README, benchmarks); a reused one stays in the CPU cache.
+ * the identity select at 600,000 rows (docs/benchmarks.md); a reused one stays in the CPU cache.
  *
  * <p>A result is valid until the same call site runs again, which is the lifetime Spark gives a
  * value read from an input row: every consumer that keeps a complex value copies it (projections

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class SparkShellIT {
 
-  private static final String RECIPE = "- **spark-shell** (Scala):";
+  private static final String RECIPE = "### spark-shell";
 
   @Test
   void theReadmeRecipeRunsInSparkShell() throws Exception {

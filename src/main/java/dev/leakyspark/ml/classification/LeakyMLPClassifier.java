@@ -75,7 +75,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
   /**
    * Rows each training partition gets when {@code numPartitions} is {@link #FROM_THE_DATA}: the
    * fewest for which Adam, at 10 epochs on a validation split of Fashion-MNIST, stayed within
-   * 0.003 accuracy of 2 partitions (README, Scale-out).
+   * 0.003 accuracy of 2 partitions (docs/scale-out.md).
    */
   public static final int ROWS_PER_PARTITION = 25_000;
   /** The {@code checkpointInterval} that turns checkpoints off, as in MLlib. */
