@@ -67,7 +67,7 @@ public final class ScaleOutBenchmark {
             "data", "seed", "step-size-schedule", "reg-param", "block-size", "scaling", "input-partitions"),
         Set.of());
     String scaling = JobArgs.oneOf(o, "scaling", "strong", List.of("strong", "weak"));
-    int[] partitions = o.containsKey("partitions") ? partitions(o.get("partitions"))
+    int[] partitions = o.containsKey("partitions") ? JobArgs.integers(o, "partitions", 1, 0)
         : scaling.equals("weak") ? new int[] {2, 4, 8, 16} : new int[] {2, 8, 16, 64};
     int epochs = JobArgs.integer(o, "epochs", 10, 1);
     int[] layers = o.containsKey("layers") ? JobArgs.sizes(o, "layers", 2) : new int[] {784, 256, 128, 10};
@@ -120,7 +120,7 @@ public final class ScaleOutBenchmark {
       table.add("|---|---|---|---|---|---|---|---|---|---|");
       double first = Double.NaN;
       for (int p : partitions) {
-        Dataset<Row> rows = scaling.equals("weak") ? grown(spark, train, (long) p * LeakyMLPClassifier.ROWS_PER_PARTITION)
+        Dataset<Row> rows = scaling.equals("weak") ? grown(spark, train, trainRows, (long) p * LeakyMLPClassifier.ROWS_PER_PARTITION)
             : train;
         StandardScalerModel scaler = new StandardScaler().setWithMean(true).setInputCol("features")
             .setOutputCol("scaled").fit(rows);
@@ -170,29 +170,15 @@ public final class ScaleOutBenchmark {
     }
   }
 
-  /** {@code --partitions}: a list of counts, 0 meaning unset. */
-  private static int[] partitions(String text) {
-    try {
-      int[] p = Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-      if (p.length > 0 && Arrays.stream(p).allMatch(n -> n >= 0)) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new JobArgs.UsageException("--partitions takes counts of 0 (unset) or more, such as 2,8,16 but got " + text);
-  }
-
   private static Dataset<Row> scaled(StandardScalerModel scaler, Dataset<Row> rows) {
     return scaler.transform(rows).drop("features").withColumnRenamed("scaled", "features");
   }
 
   /**
-   * The first {@code rows} rows of {@code train} (28x28 images in file order) followed by copies of
-   * it, copy k shifted by {@code SHIFTS[k - 1]}.
+   * The first {@code rows} rows of {@code train} (its {@code n} 28x28 images in file order) followed
+   * by copies of it, copy k shifted by {@code SHIFTS[k - 1]}.
    */
-  static Dataset<Row> grown(SparkSession spark, Dataset<Row> train, long rows) {
-    long n = train.count();
+  static Dataset<Row> grown(SparkSession spark, Dataset<Row> train, long n, long rows) {
     int copies = (int) ((rows + n - 1) / n);
     if (copies > SHIFTS.length + 1) {
       throw new JobArgs.UsageException(String.format(Locale.ROOT,

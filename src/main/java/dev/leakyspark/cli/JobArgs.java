@@ -116,20 +116,25 @@ public final class JobArgs {
 
   /** A comma-separated list of integers >= 1, such as {@code 784,256,10}; empty when absent. */
   public static int[] sizes(Map<String, String> options, String name, int minCount) {
+    return integers(options, name, minCount, 1);
+  }
+
+  /** A comma-separated list of at least {@code minCount} integers >= {@code least}; empty when absent. */
+  public static int[] integers(Map<String, String> options, String name, int minCount, int least) {
     String text = options.get(name);
     if (text == null) {
       return new int[0];
     }
     try {
-      int[] sizes = java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-      if (sizes.length >= minCount && java.util.Arrays.stream(sizes).allMatch(n -> n >= 1)) {
-        return sizes;
+      int[] values = java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      if (values.length >= minCount && java.util.Arrays.stream(values).allMatch(n -> n >= least)) {
+        return values;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
     throw new UsageException("--" + name + " needs at least " + minCount
-        + " comma-separated integers >= 1, such as 784,256,128,10, but got '" + text + "'");
+        + " comma-separated integers >= " + least + ", such as 784,256,128,10, but got '" + text + "'");
   }
 
   public static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {

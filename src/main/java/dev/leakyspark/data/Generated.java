@@ -31,7 +31,7 @@ public final class Generated {
    * {@code j mod 10 == label} are shifted by 1.5, so the label can be learnt.
    */
   public static Dataset<Row> rows(SparkSession spark, long rows, int dims) {
-    return rows(spark, rows, dims, (int) Math.max(1, (rows + Idx.ROWS_PER_PARTITION - 1) / Idx.ROWS_PER_PARTITION));
+    return rows(spark, rows, dims, Idx.partitionsFor(rows));
   }
 
   /** {@link #rows(SparkSession, long, int)} in {@code partitions} partitions, for data sets of any size. */

@@ -41,6 +41,11 @@ public final class Idx {
   /** The rows in each partition that {@link #load} gives (the last may hold fewer). */
   public static final int ROWS_PER_PARTITION = 30_000;
 
+  /** Partitions for {@code rows} rows at {@link #ROWS_PER_PARTITION} each, at least one. */
+  static int partitionsFor(long rows) {
+    return (int) Math.max(1, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION);
+  }
+
   /** Magic number of an IDX file of unsigned bytes with one dimension (labels). */
   public static final int LABELS_MAGIC = 2049;
   /** Magic number of an IDX file of unsigned bytes with three dimensions (images). */
@@ -140,7 +145,7 @@ public final class Idx {
               + labelsFile + " has " + count + " labels");
     }
     int size = shape[1] * shape[2];
-    int parts = Math.max(1, (count + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION);
+    int parts = partitionsFor(count);
     List<int[]> ranges = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
       ranges.add(new int[] {(int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)});

@@ -42,7 +42,7 @@ class ScaleOutBenchmarkTest {
         JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 3), schema);
 
     List<String> grown = new ArrayList<>();
-    ScaleOutBenchmark.grown(spark, train, 12).collectAsList()
+    ScaleOutBenchmark.grown(spark, train, train.count(), 12).collectAsList()
         .forEach(r -> grown.add(r.getDouble(0) + " " + Arrays.toString(((Vector) r.get(1)).toArray())));
 
     List<String> expected = new ArrayList<>();
