@@ -31,3 +31,20 @@ def test_each_line_gets_its_own_jar_and_a_missing_one_says_how_to_build_it(tmp_p
 def test_an_unsupported_line_is_refused():
     with pytest.raises(ValueError, match="supports the Spark lines 3.5, 4.0, 4.1, 4.2, not 3.4"):
         leaky_spark.jar_path("3.4")
+
+
+def test_the_readme_install_line_alone_brings_what_the_stages_import(tmp_path):
+    """A fresh venv with only README's pip line (pyspark and ./python) imports every module."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "pyspark==" + pyspark.__version__, str(ROOT / "python")], check=True)
+    imports = "import leaky_spark.functions, leaky_spark.ml.feature, leaky_spark.ml.classification, leaky_spark.data"
+    run = subprocess.run([python, "-c", imports], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
