@@ -1,8 +1,8 @@
 """Bundles the leaky-spark jars that Maven built (../target) into the package.
 
-``pip install ./python`` runs this in place. Every built line is bundled (target/ holds the 3.5
-jar, target/spark-4.x/ the 4.x jars), and ``leaky_spark.jar_path()`` picks the one that matches the
-installed pyspark.
+``pip install ./python`` runs this in place. The library jar of every built line is bundled
+(target/ holds the 3.5 jar, target/spark-4.x/ the 4.x jars), not the jobs or test jars beside it,
+and ``leaky_spark.jar_path()`` picks the one that matches the installed pyspark.
 """
 import glob
 import os
@@ -18,7 +18,7 @@ TARGET = os.path.join(HERE, "..", "target")
 def built_jars():
     patterns = [os.path.join(TARGET, "leaky-spark_2.1?-*.jar"),
                 os.path.join(TARGET, "spark-4.*", "leaky-spark_2.1?-*.jar")]
-    return sorted(j for p in patterns for j in glob.glob(p) if not j.endswith("-tests.jar"))
+    return sorted(j for p in patterns for j in glob.glob(p) if not j.endswith(("-tests.jar", "-jobs.jar")))
 
 
 class BuildWithJars(build_py):

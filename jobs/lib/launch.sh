@@ -32,20 +32,22 @@ LEAKY_LINE="$(leaky_line)"
 # Each line builds in its own folder (pom.xml): target/ for 3.5, target/spark-4.x/ for 4.x.
 if [ "$LEAKY_LINE" = 3.5 ]; then LEAKY_TARGET="$LEAKY_ROOT/target"; else LEAKY_TARGET="$LEAKY_ROOT/target/spark-$LEAKY_LINE"; fi
 
+# leaky_jar prints the library jar; leaky_jar jobs the jobs jar beside it, which holds the mains.
 leaky_jar() {
-  local jar
+  local jar kind
   for jar in "$LEAKY_TARGET"/leaky-spark_2.1?-*.jar; do
-    case "$jar" in *-sources.jar|*-tests.jar|*'*'*) ;; *) echo "$jar"; return ;; esac
+    case "$jar" in *-tests.jar) kind=tests ;; *-jobs.jar) kind=jobs ;; *-sources.jar) kind=sources ;; *) kind=library ;; esac
+    if [ -e "$jar" ] && [ "$kind" = "${1:-library}" ]; then echo "$jar"; return; fi
   done
 }
 
-# Builds the jar when it or the class path files that package writes are missing or older
-# than the sources: spark-classpath.txt (Spark and our dependencies, for local runs) and
-# dependencies.txt (only what the jar needs beyond Spark, shipped with --jars), in $LEAKY_TARGET.
+# Builds the jars when one of them or the class path files that package writes are missing or
+# older than the sources: spark-classpath.txt (Spark and our dependencies, for local runs) and
+# dependencies.txt (what the jobs need beyond Spark and the library, shipped with --jars), in $LEAKY_TARGET.
 leaky_build() {
   local jar
   jar="$(leaky_jar)"
-  if [ -z "$jar" ] || [ ! -s "$LEAKY_TARGET/spark-classpath.txt" ] || [ ! -e "$LEAKY_TARGET/dependencies.txt" ] \
+  if [ -z "$jar" ] || [ -z "$(leaky_jar jobs)" ] || [ ! -s "$LEAKY_TARGET/spark-classpath.txt" ] || [ ! -e "$LEAKY_TARGET/dependencies.txt" ] \
     || [ -n "$(find "$LEAKY_ROOT/src/main" "$LEAKY_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "leaky-spark: building the project for Spark $LEAKY_LINE with Maven..." >&2
     (cd "$LEAKY_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -Pspark-"$LEAKY_LINE" package >&2)
@@ -93,10 +95,11 @@ leaky_submit() {
   done
   leaky_build
   local jar
-  jar="$(leaky_jar)"
-  jars="$(tr ':' ',' < "$LEAKY_TARGET/dependencies.txt")${jars:+,$jars}"
-  jars="${jars#,}"
-  [ -n "$jars" ] && submit+=(--jars "$jars")
+  # the application is the jobs jar; the library and the jobs' own dependencies go with --jars
+  jar="$(leaky_jar jobs)"
+  jars="$(leaky_jar),$(tr ':' ',' < "$LEAKY_TARGET/dependencies.txt")${jars:+,$jars}"
+  jars="${jars%,}"
+  submit+=(--jars "${jars//,,/,}")
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" ${master:+--master "$master"} \
       --driver-memory "$driver_memory" \
@@ -109,7 +112,7 @@ leaky_submit() {
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
   exec java -Xmx"$driver_memory" @"$LEAKY_CONF/java17.args" \
     -Dlog4j2.configurationFile="file:$LEAKY_CONF/log4j2.properties" \
-    -cp "$jar:$(cat "$LEAKY_TARGET/spark-classpath.txt")" \
+    -cp "$jar:$(leaky_jar):$(cat "$LEAKY_TARGET/spark-classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit --master "${master:-local[*]}" \
     --properties-file "$LEAKY_CONF/spark-defaults.conf" \
     --class "$main" ${submit[@]+"${submit[@]}"} "$jar" ${app[@]+"${app[@]}"}

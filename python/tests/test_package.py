@@ -15,10 +15,13 @@ def test_the_jar_is_the_one_of_the_installed_pyspark_line():
     scala = "2.12" if line == "3.5" else "2.13"
     assert os.path.basename(path).startswith("leaky-spark_" + scala + "-")
     assert leaky_spark.jar_path(line) == path
+    bundled = os.listdir(os.path.dirname(path))
+    assert [j for j in bundled if j.endswith(("-tests.jar", "-jobs.jar"))] == [], bundled
 
 
 def test_each_line_gets_its_own_jar_and_a_missing_one_says_how_to_build_it(tmp_path, monkeypatch):
     for name in ("leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar", "leaky-spark_2.12-0.1.0-3.5-SNAPSHOT-tests.jar",
+                 "leaky-spark_2.12-0.1.0-3.5-SNAPSHOT-jobs.jar",
                  "leaky-spark_2.13-0.1.0-4.2-SNAPSHOT.jar"):
         (tmp_path / name).write_bytes(b"")
     monkeypatch.setattr(leaky_spark, "_JARS", str(tmp_path))

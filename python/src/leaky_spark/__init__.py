@@ -44,7 +44,7 @@ def jar_path(spark_line: Optional[str] = None) -> str:
         raise ValueError(
             "leaky-spark supports the Spark lines " + ", ".join(SPARK_LINES) + ", not " + spark_line)
     found = [j for j in glob.glob(os.path.join(_JARS, "leaky-spark_2.1?-*-" + spark_line + "-*.jar"))
-             if not j.endswith("-tests.jar")]
+             if not j.endswith(("-tests.jar", "-jobs.jar"))]
     if not found:
         profile = "" if spark_line == "3.5" else " -Pspark-" + spark_line
         bundled = sorted(os.path.basename(j) for j in glob.glob(os.path.join(_JARS, "*.jar")))

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
 
 /**
  * Command-line options of a job or benchmark: {@code --name value} pairs and {@code --flag}s, over
@@ -135,6 +138,35 @@ public final class JobArgs {
     }
     throw new UsageException("--" + name + " needs at least " + minCount
         + " comma-separated integers >= " + least + ", such as 784,256,128,10, but got '" + text + "'");
+  }
+
+  /**
+   * Sets {@code param} of {@code stage} from option {@code name}, when given, read by {@code parse}
+   * (such as {@code Double::valueOf}). The param's own validator decides what is allowed; a value
+   * it refuses is a usage error that quotes the param's doc.
+   */
+  public static <T> void param(Map<String, String> options, String name, Params stage, Param<T> param,
+      Function<String, T> parse) {
+    String text = options.get(name);
+    if (text == null) {
+      return;
+    }
+    T value;
+    try {
+      value = parse.apply(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " needs a number but got '" + text + "'");
+    }
+    try {
+      stage.set(param, value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + name + " " + text + " is not allowed: " + param.name() + " is " + param.doc());
+    }
+  }
+
+  /** A comma-separated list of integers, such as {@code 784,256,10}. */
+  public static int[] intList(String text) {
+    return java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
   public static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {

@@ -1,7 +1,7 @@
 package dev.leakyspark.functions;
 
 import dev.leakyspark.LeakyRelu;
-import dev.leakyspark.sql.LeakyReluExpression;
+import dev.leakyspark.sql.LeakyReluSqlFunction;
 import dev.leakyspark.sql.SparkLine;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -33,7 +33,7 @@ public final class LeakyReluFunctions {
 
   /** {@code leaky_relu(x)} with the default slope 0.01. */
   public static Column leakyRelu(Column x) {
-    return SparkLine.column(LeakyReluExpression.create(List.of(SparkLine.expression(x))));
+    return SparkLine.column(LeakyReluSqlFunction.create(List.of(SparkLine.expression(x))));
   }
 
   /**
@@ -43,7 +43,7 @@ public final class LeakyReluFunctions {
    */
   public static Column leakyRelu(Column x, double alpha) {
     checkAlpha(alpha);
-    return SparkLine.column(LeakyReluExpression.create(SparkLine.expression(x), alpha));
+    return SparkLine.column(LeakyReluSqlFunction.create(SparkLine.expression(x), alpha));
   }
 
   /**
@@ -60,11 +60,11 @@ public final class LeakyReluFunctions {
   /** Registers the SQL functions {@code leaky_relu(x)} and {@code leaky_relu(x, alpha)} on {@code spark}. */
   public static void register(SparkSession spark) {
     FunctionRegistry registry = spark.sessionState().functionRegistry();
-    if (!registry.functionExists(LeakyReluExpression.identifier())) {
+    if (!registry.functionExists(LeakyReluSqlFunction.identifier())) {
       registry.registerFunction(
-          LeakyReluExpression.identifier(),
-          LeakyReluExpression.info(),
-          LeakyReluExpression.builder());
+          LeakyReluSqlFunction.identifier(),
+          LeakyReluSqlFunction.info(),
+          LeakyReluSqlFunction.builder());
     }
   }
 

@@ -4,11 +4,12 @@ import java.io.Serializable;
 
 /**
  * The Adam optimiser (Kingma and Ba, 2015) over a flat weight array, with its state (first and
- * second moments and step count) open for averaging across workers.
+ * second moments and step count) open for averaging across workers. The learning rate is given
+ * with each step, as a schedule chooses it; the {@code stepSize} param checks it where it is set.
  *
  * <pre>{@code
- * Adam adam = new Adam(weights.length, 0.001);
- * adam.step(weights, gradient);   // updates weights in place
+ * Adam adam = new Adam(weights.length);
+ * adam.step(weights, gradient, 0.001);   // updates weights in place
  * }</pre>
  */
 public final class Adam implements Serializable {
@@ -18,30 +19,27 @@ public final class Adam implements Serializable {
   private static final double BETA2 = 0.999;
   private static final double EPSILON = 1e-8;
 
-  private final double learningRate;
   private final double[] m;
   private final double[] v;
   private long steps;
 
-  public Adam(int size, double learningRate) {
-    this(learningRate, new double[size], new double[size], 0);
+  public Adam(int size) {
+    this(new double[size], new double[size], 0);
   }
 
   /** Resumes from saved or averaged state. */
-  public Adam(double learningRate, double[] m, double[] v, long steps) {
-    if (!(learningRate > 0) || !Double.isFinite(learningRate) || m.length != v.length || steps < 0) {
+  public Adam(double[] m, double[] v, long steps) {
+    if (m.length != v.length || steps < 0) {
       throw new IllegalArgumentException(
-          "Adam needs a finite learning rate > 0, moments of one length and steps >= 0, but got "
-              + learningRate + ", " + m.length + "/" + v.length + ", " + steps);
+          "Adam needs moments of one length and steps >= 0, but got " + m.length + "/" + v.length + ", " + steps);
     }
-    this.learningRate = learningRate;
     this.m = m;
     this.v = v;
     this.steps = steps;
   }
 
-  /** One update of {@code weights} in place along {@code gradient}. */
-  public void step(double[] weights, double[] gradient) {
+  /** One update of {@code weights} in place along {@code gradient}, at {@code learningRate}. */
+  public void step(double[] weights, double[] gradient, double learningRate) {
     steps++;
     double correction1 = 1 - Math.pow(BETA1, steps);
     double correction2 = 1 - Math.pow(BETA2, steps);
@@ -51,10 +49,6 @@ public final class Adam implements Serializable {
       v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
       weights[i] -= learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
     }
-  }
-
-  public double learningRate() {
-    return learningRate;
   }
 
   /** The first moment, live. */

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * the mean update ({@link #finish}).
  *
  * <pre>{@code
- * LocalAdam adam = new LocalAdam(net.initialWeights(42), new Adam(net.numWeights(), 1e-3),
+ * LocalAdam adam = new LocalAdam(net.initialWeights(42), new Adam(net.numWeights()),
  *     new BlockMomentum(net.numWeights(), 0.5));
  * LocalAdam.Round round = adam.round(1e-3, 0.0);            // broadcast this
  * double[] a = round.localSteps(net, blocksOfWorker1);     // on each worker
@@ -76,7 +76,7 @@ public final class LocalAdam {
       v[i] = sums[HEADER + 2 * n + i] / rows;
     }
     momentum.update(weights, update);
-    adam = new Adam(adam.learningRate(), m, v, adam.steps() + steps);
+    adam = new Adam(m, v, adam.steps() + steps);
     return sums[LOSS];
   }
 
@@ -111,7 +111,7 @@ public final class LocalAdam {
     public double[] localSteps(Network net, Iterable<Block> blocks) {
       int n = weights.length;
       double[] w = weights.clone();
-      Adam local = new Adam(learningRate, m.clone(), v.clone(), steps);
+      Adam local = new Adam(m.clone(), v.clone(), steps);
       double[] gradient = new double[n];
       double loss = 0;
       long rows = 0;
@@ -123,7 +123,7 @@ public final class LocalAdam {
           gradient[i] *= scale;
         }
         net.addL2(w, regParam, gradient);
-        local.step(w, gradient);
+        local.step(w, gradient, learningRate);
         rows += block.size();
       }
       double[] sums = new double[sumsLength(n)];

@@ -68,6 +68,15 @@ public final class Network implements Serializable {
     return offsets[layers.length - 1];
   }
 
+  /** Length of the flat weight array of a network with these {@code layers}, without building one. */
+  public static long numWeights(int[] layers) {
+    long n = 0;
+    for (int l = 0; l + 1 < layers.length; l++) {
+      n += (long) layers[l] * layers[l + 1] + layers[l + 1];
+    }
+    return n;
+  }
+
   private int weightsAt(int layer) {
     return offsets[layer];
   }

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.DataType;
  * {@code leaky_relu(x[, alpha])} as the analyzer sees it: it prints and names columns as the SQL
  * function does, also inside other expressions ({@code sum(leaky_relu(x))}). The optimizer
  * replaces it with its {@link #replacement()}, the {@code staticinvoke} of
- * {@link LeakyReluExpression} that generated code calls, as Spark does for its own
+ * the {@link LeakyReluTargets} method that generated code calls, as Spark does for its own
  * {@code RuntimeReplaceable} functions.
  *
  * <pre>{@code
@@ -50,18 +50,18 @@ public final class LeakyReluCall extends BinaryCatalystExpression implements Run
   @Override
   public Expression replacement() {
     if (replacement == null) {
-      replacement = LeakyReluExpression.invocation(input, LeakyReluExpression.constantAlpha(alpha));
+      replacement = LeakyReluSqlFunction.invocation(input, LeakyReluSqlFunction.constantAlpha(alpha));
     }
     return replacement;
   }
 
-  /** Unsupported types and alphas fail analysis with {@link LeakyReluExpression}'s message. */
+  /** Unsupported types and alphas fail analysis with {@link LeakyReluSqlFunction}'s message. */
   @Override
   public TypeCheckResult checkInputDataTypes() {
     try {
       replacement();
       return TypeCheckResult.TypeCheckSuccess$.MODULE$;
-    } catch (Exception e) { // the AnalysisException that LeakyReluExpression throws unchecked
+    } catch (Exception e) { // the AnalysisException that LeakyReluSqlFunction throws unchecked
       if (!(e instanceof AnalysisException)) {
         throw e;
       }
@@ -86,7 +86,7 @@ public final class LeakyReluCall extends BinaryCatalystExpression implements Run
 
   @Override
   public String prettyName() {
-    return LeakyReluExpression.NAME;
+    return LeakyReluSqlFunction.NAME;
   }
 
   @Override

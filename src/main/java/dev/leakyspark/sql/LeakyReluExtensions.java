@@ -23,9 +23,9 @@ public final class LeakyReluExtensions extends AbstractFunction1<SparkSessionExt
     // The bare name: Spark 4.2 qualifies it as a built-in itself, and skips qualified names here.
     extensions.injectFunction(
         new Tuple3<>(
-            FunctionIdentifier.apply(LeakyReluExpression.NAME),
-            LeakyReluExpression.info(),
-            LeakyReluExpression.builder()));
+            FunctionIdentifier.apply(LeakyReluSqlFunction.NAME),
+            LeakyReluSqlFunction.info(),
+            LeakyReluSqlFunction.builder()));
     return BoxedUnit.UNIT;
   }
 }

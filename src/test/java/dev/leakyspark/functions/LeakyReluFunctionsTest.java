@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.LeakyRelu;
-import dev.leakyspark.sql.LeakyReluExpression;
+import dev.leakyspark.sql.LeakyReluSqlFunction;
 import dev.leakyspark.sql.LeakyReluExtensions;
 import dev.leakyspark.testing.DataFrames;
 import dev.leakyspark.testing.SharedSpark;
@@ -205,7 +205,7 @@ class LeakyReluFunctionsTest {
       df.collect();
       // The whole-stage generated Java source calls the method directly, with unboxed values.
       String code = package$.MODULE$.codegenString(df.queryExecution().executedPlan());
-      String call = "dev.leakyspark.sql.LeakyReluExpression." + c.getKey() + "(";
+      String call = "dev.leakyspark.sql.LeakyReluTargets." + c.getKey() + "(";
       assertTrue(code.contains(call), () -> call + " not in\n" + code);
     }
   }
@@ -259,7 +259,7 @@ class LeakyReluFunctionsTest {
   @Test
   void columnsByNameRegisterNothingAndAreCheckedAtAnalysis() {
     SparkSession fresh = spark.newSession();
-    fresh.sessionState().functionRegistry().dropFunction(LeakyReluExpression.identifier());
+    fresh.sessionState().functionRegistry().dropFunction(LeakyReluSqlFunction.identifier());
     SparkSession.setActiveSession(fresh);
     try {
       Column byName = leakyRelu(col("x"), 0.5);
@@ -296,13 +296,13 @@ class LeakyReluFunctionsTest {
     assertTrue(fresh.catalog().functionExists("leaky_relu"));
     assertEquals(-0.04, fresh.sql("SELECT leaky_relu(-4.0D)").first().getDouble(0), 0.0);
     Row description = fresh.sql("DESCRIBE FUNCTION leaky_relu").collectAsList().get(1);
-    assertTrue(description.getString(0).contains(LeakyReluExpression.class.getName()), description.toString());
+    assertTrue(description.getString(0).contains(LeakyReluSqlFunction.class.getName()), description.toString());
   }
 
   @Test
   void registerAddsTheFunctionToASession() {
     SparkSession fresh = spark.newSession();
-    fresh.sessionState().functionRegistry().dropFunction(LeakyReluExpression.identifier());
+    fresh.sessionState().functionRegistry().dropFunction(LeakyReluSqlFunction.identifier());
     assertFalse(fresh.catalog().functionExists("leaky_relu"));
     LeakyReluFunctions.register(fresh);
     assertEquals(-0.5, fresh.sql("SELECT leaky_relu(-1.0D, 0.5)").first().getDouble(0), 0.0);

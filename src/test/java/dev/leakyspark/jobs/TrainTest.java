@@ -121,11 +121,15 @@ class TrainTest {
     assertEquals("constant", params.get("stepSizeSchedule").asText());
     assertTrue(r.err().contains("rounds per epoch of up to 2 local steps on 3 partitions, block momentum 0.25, constant"),
         "the fit's own log line: " + r.err());
-    for (String[] bad : new String[][] {{"--block-momentum", "1"}, {"--num-partitions", "0"}, {"--local-steps", "0"},
-        {"--step-size-schedule", "linear"}}) {
+    // the classifier's own params check these, and the usage error quotes the param's doc
+    for (String[] bad : new String[][] {{"--block-momentum", "1"}, {"--num-partitions", "-1"}, {"--local-steps", "0"},
+        {"--step-size-schedule", "linear"}, {"--step-size", "0"}, {"--layers", "30"}, {"--alpha", "NaN"}}) {
       JobCall refused = train(args(out.resolve("bad"), bad));
       assertEquals(2, refused.status(), String.join(" ", bad) + ": " + refused.err());
+      assertTrue(refused.err().contains(bad[0] + " " + bad[1] + " is not allowed: "), refused.err());
     }
+    JobCall notANumber = train(args(out.resolve("bad"), "--max-iter", "ten"));
+    assertTrue(notANumber.err().contains("--max-iter needs a number but got 'ten'"), notANumber.err());
   }
 
   @Test
@@ -260,7 +264,8 @@ class TrainTest {
       assertEquals(2, r.status(), String.join(" ", bad));
       assertTrue(r.err().contains("Usage: jobs/train"), r.err());
     }
-    assertTrue(train("--layers", "784").err().contains("--layers needs at least 2 comma-separated integers >= 1"));
+    assertTrue(train("--layers", "784").err().contains("--layers 784 is not allowed: layers is layer sizes from input"
+        + " to output, at least 2 entries, all >= 1"));
     JobCall help = train("--help");
     assertEquals(0, help.status());
     assertTrue(help.out().contains("jobs/train --solver l-bfgs"), help.out());
@@ -278,7 +283,7 @@ class TrainTest {
     }
     Dataset<Row> predictions = spark.createDataFrame(rows, new StructType()
         .add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType));
-    Evaluation ours = Train.evaluate(predictions, "label", "prediction", 4);
+    Evaluation ours = TrainReport.evaluate(predictions, "label", "prediction", 4);
     MulticlassClassificationEvaluator spark = new MulticlassClassificationEvaluator();
     assertEquals(spark.setMetricName("accuracy").evaluate(predictions), ours.accuracy(), 1e-12);
     assertEquals(spark.setMetricName("weightedFMeasure").evaluate(predictions), ours.weightedF1(), 1e-12);

@@ -25,7 +25,7 @@ class LocalAdamTest {
         g[i] /= block.size();
       }
       NET.addL2(w, REG, g);
-      adam.step(w, g);
+      adam.step(w, g, RATE);
     }
     return w;
   }
@@ -39,10 +39,10 @@ class LocalAdamTest {
   void oneWorkerWithoutMomentumIsSequentialAdam() {
     double[] w0 = NET.initialWeights(1);
     List<Block> data = blocks(1, 6, 4);
-    Adam reference = new Adam(NET.numWeights(), RATE);
+    Adam reference = new Adam(NET.numWeights());
     double[] expected = sequential(w0, reference, data);
 
-    LocalAdam local = new LocalAdam(w0.clone(), new Adam(NET.numWeights(), RATE), new BlockMomentum(NET.numWeights(), 0));
+    LocalAdam local = new LocalAdam(w0.clone(), new Adam(NET.numWeights()), new BlockMomentum(NET.numWeights(), 0));
     double[] sums = local.round(RATE, REG).localSteps(NET, data);
     double loss = local.finish(sums, data.size());
 
@@ -61,15 +61,15 @@ class LocalAdamTest {
     int n = NET.numWeights();
     List<Block> a = blocks(2, 3, 4);
     List<Block> b = blocks(3, 2, 8);
-    Adam adamA = new Adam(n, RATE);
-    Adam adamB = new Adam(n, RATE);
+    Adam adamA = new Adam(n);
+    Adam adamB = new Adam(n);
     double[] wa = sequential(w0, adamA, a);
     double[] wb = sequential(w0, adamB, b);
     double rowsA = 12;
     double rowsB = 16;
 
     double eta = 0.6;
-    LocalAdam local = new LocalAdam(w0.clone(), new Adam(n, RATE), new BlockMomentum(n, eta));
+    LocalAdam local = new LocalAdam(w0.clone(), new Adam(n), new BlockMomentum(n, eta));
     LocalAdam.Round round = local.round(RATE, REG);
     double[] sums = round.localSteps(NET, a);
     double[] other = round.localSteps(NET, b);
@@ -123,8 +123,8 @@ class LocalAdamTest {
     }
     assertThrows(IllegalArgumentException.class, () -> new BlockMomentum(1, 0).update(new double[2], new double[2]));
     assertThrows(IllegalArgumentException.class,
-        () -> new LocalAdam(new double[n], new Adam(n + 1, RATE), new BlockMomentum(n, 0)));
-    LocalAdam local = new LocalAdam(new double[n], new Adam(n, RATE), new BlockMomentum(n, 0));
+        () -> new LocalAdam(new double[n], new Adam(n + 1), new BlockMomentum(n, 0)));
+    LocalAdam local = new LocalAdam(new double[n], new Adam(n), new BlockMomentum(n, 0));
     double[] empty = local.round(RATE, 0).localSteps(NET, List.of());
     assertArrayEquals(new double[LocalAdam.sumsLength(n)], empty, 0.0, "no blocks, no contribution");
     IllegalArgumentException noRows = assertThrows(IllegalArgumentException.class, () -> local.finish(empty, 0));

@@ -55,7 +55,8 @@ class NetworkOracleTest {
     Network.softmaxInPlace(probabilities, net.numOutputs());
     assertClose(doubles(c.get("probabilities")), probabilities, "probabilities");
 
-    Adam adam = new Adam(net.numWeights(), c.get("learningRate").asDouble());
+    Adam adam = new Adam(net.numWeights());
+    double learningRate = c.get("learningRate").asDouble();
     double[] w = weights.clone();
     int step = 0;
     for (JsonNode expected : c.get("adamSteps")) {
@@ -65,7 +66,7 @@ class NetworkOracleTest {
         g[i] /= rows;
       }
       net.addL2(w, regParam, g);
-      adam.step(w, g);
+      adam.step(w, g, learningRate);
       assertClose(doubles(expected), w, "weights after Adam step " + ++step);
     }
     assertEquals(3, step);

@@ -56,12 +56,12 @@ class OptimizerTest {
   @Test
   void adamMinimisesAQuadratic() {
     double[] w = {5.0, -3.0};
-    Adam adam = new Adam(2, 0.1);
+    Adam adam = new Adam(2);
     double[] g = new double[2];
     for (int step = 0; step < 2000; step++) {
       g[0] = 2 * (w[0] - 1);
       g[1] = 20 * (w[1] + 2);
-      adam.step(w, g);
+      adam.step(w, g, 0.1);
     }
     assertArrayEquals(new double[] {1.0, -2.0}, w, 1e-3);
     assertEquals(2000, adam.steps());
@@ -70,8 +70,8 @@ class OptimizerTest {
   @Test
   void adamFirstStepMovesEachWeightByTheLearningRate() {
     double[] w = {0.0, 0.0};
-    new Adam(2, 0.01).step(w, new double[] {3.0, -0.001});
+    new Adam(2).step(w, new double[] {3.0, -0.001}, 0.01);
     assertArrayEquals(new double[] {-0.01, 0.01}, w, 1e-6);
-    assertThrows(IllegalArgumentException.class, () -> new Adam(2, 0.0));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(new double[2], new double[3], 0));
   }
 }

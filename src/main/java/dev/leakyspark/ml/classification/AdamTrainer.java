@@ -44,10 +44,10 @@ final class AdamTrainer {
     List<Double> history = new ArrayList<>();
     int epoch = 0;
     if (resumed == null) {
-      state = new LocalAdam(start.clone(), new Adam(size, rate), new BlockMomentum(size, momentum));
+      state = new LocalAdam(start.clone(), new Adam(size), new BlockMomentum(size, momentum));
     } else {
       double[] delta = resumed.blockDelta();
-      state = new LocalAdam(resumed.weights(), new Adam(rate, resumed.adamM(), resumed.adamV(), resumed.adamSteps()),
+      state = new LocalAdam(resumed.weights(), new Adam(resumed.adamM(), resumed.adamV(), resumed.adamSteps()),
           new BlockMomentum(momentum, delta));
       Arrays.stream(resumed.history()).forEach(history::add);
       epoch = resumed.iteration();
@@ -62,8 +62,7 @@ final class AdamTrainer {
       for (int round = 0; round < rounds; round++) {
         int first = round * localSteps;
         double progress = (epoch - 1 + (double) round / rounds) / mlp.getMaxIter();
-        // Kept above 0, which Adam refuses, when a tiny stepSize decays below the smallest double.
-        double stepRate = cosine ? Math.max(Double.MIN_VALUE, 0.5 * rate * (1 + Math.cos(Math.PI * progress))) : rate;
+        double stepRate = cosine ? 0.5 * rate * (1 + Math.cos(Math.PI * progress)) : rate;
         loss += state.finish(roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps),
             Math.min(localSteps, data.maxBlocksPerPartition - first));
       }

@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -31,7 +30,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -62,11 +60,16 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPClassificationModel(String uid, int[] layers, double alpha, double[] weights) {
+    this(uid, new Network(layers, alpha), weights);
+  }
+
+  /** The model of a fit, on the network it trained. */
+  LeakyMLPClassificationModel(String uid, Network network, double[] weights) {
     this.uid = uid;
-    this.network = new Network(layers, alpha);
+    this.network = network;
     if (weights.length != network.numWeights()) {
       throw new IllegalArgumentException(
-          "layers " + Arrays.toString(layers) + " need " + network.numWeights() + " weights but got "
+          "layers " + Arrays.toString(network.layers()) + " need " + network.numWeights() + " weights but got "
               + weights.length);
     }
     this.weights = weights.clone();
@@ -210,11 +213,7 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
-    StructType out = Schemas.append(schema, new AttributeGroup(getRawPredictionCol(), numClasses()).toStructField());
-    out = Schemas.append(out, new AttributeGroup(getProbabilityCol(), numClasses()).toStructField());
-    return Schemas.append(out,
-        new StructField(getPredictionCol(), DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()));
+    return columns.outputSchema(this, schema, numClasses());
   }
 
   @Override
@@ -252,7 +251,7 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
   @Override
   public LeakyMLPClassificationModel copy(ParamMap extra) {
     LeakyMLPClassificationModel copy =
-        new LeakyMLPClassificationModel(uid, network.layers(), network.alpha(), weights);
+        new LeakyMLPClassificationModel(uid, network, weights);
     copyValues(copy, extra);
     copy.summary = summary;
     return copy.setParent(parent());

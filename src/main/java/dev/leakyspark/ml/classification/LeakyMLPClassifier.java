@@ -281,19 +281,12 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
           "LeakyMLPClassifier " + uid + ": layers is not set; e.g. setLayers(new int[] {784, 128, 10})");
     }
     Schemas.input(schema, getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
-    Network net = new Network(getLayers(), getAlpha());
-    int size = isDefined(initialWeights) ? getInitialWeights().size() : net.numWeights();
-    if (size != net.numWeights()) {
-      throw new IllegalArgumentException(
-          "initialWeights has " + size + " entries but layers " + Arrays.toString(getLayers())
-              + " need " + net.numWeights());
+    long need = Network.numWeights(getLayers());
+    if (isDefined(initialWeights) && getInitialWeights().size() != need) {
+      throw new IllegalArgumentException("initialWeights has " + getInitialWeights().size() + " entries but layers "
+          + Arrays.toString(getLayers()) + " need " + need);
     }
-    return new LeakyMLPClassificationModel(uid, getLayers(), getAlpha(), new double[net.numWeights()])
-        .setFeaturesCol(getFeaturesCol())
-        .setPredictionCol(getPredictionCol())
-        .setRawPredictionCol(getRawPredictionCol())
-        .setProbabilityCol(getProbabilityCol())
-        .transformSchema(schema);
+    return columns.outputSchema(this, schema, getLayers()[getLayers().length - 1]);
   }
 
   @Override
@@ -329,8 +322,7 @@ public class LeakyMLPClassifier extends Estimator<LeakyMLPClassificationModel>
               ? AdamTrainer.train(this, spark, net, data, start, resumed, saved)
               : LbfgsTrainer.train(this, spark, net, data, start, resumed, saved);
       saved.finish();
-      LeakyMLPClassificationModel model =
-          new LeakyMLPClassificationModel(uid, net.layers(), net.alpha(), result.weights());
+      LeakyMLPClassificationModel model = new LeakyMLPClassificationModel(uid, net, result.weights());
       copyValues(model, ParamMap.empty());
       return model.setSummary(new LeakyMLPTrainingSummary(result.history(), result.iterations(), partitions))
           .setParent(this);

@@ -1,8 +1,14 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.util.Schemas;
 import java.util.Map;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 
 /**
@@ -28,6 +34,18 @@ final class MLPColumns {
   Map<Param<String>, String> defaults() {
     return Map.of(featuresCol, "features", predictionCol, "prediction", rawPredictionCol, "rawPrediction",
         probabilityCol, "probability");
+  }
+
+  /**
+   * {@code schema} with the output columns of {@code stage} (which owns these params) for
+   * {@code classes} classes, after checking its features column.
+   */
+  StructType outputSchema(Params stage, StructType schema, int classes) {
+    Schemas.input(schema, stage.getOrDefault(featuresCol), Schemas::isVector, "vector");
+    StructType out = Schemas.append(schema, new AttributeGroup(stage.getOrDefault(rawPredictionCol), classes).toStructField());
+    out = Schemas.append(out, new AttributeGroup(stage.getOrDefault(probabilityCol), classes).toStructField());
+    return Schemas.append(out,
+        new StructField(stage.getOrDefault(predictionCol), DataTypes.DoubleType, false, Metadata.empty()));
   }
 
   /** A non-empty column name param. */

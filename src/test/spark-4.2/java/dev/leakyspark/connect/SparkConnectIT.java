@@ -28,12 +28,12 @@ class SparkConnectIT {
         "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
         "-Dspark.sql.extensions=dev.leakyspark.sql.LeakyReluExtensions",
         "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=" + port,
-        "-cp", JobProcess.builtJar("-SNAPSHOT.jar") + ":" + classPath("connect-server-classpath.txt"),
+        "-cp", JobProcess.builtJar("-SNAPSHOT.jar") + ":" + classPath("spark-connect-server-classpath.txt"),
         "org.apache.spark.sql.connect.service.SparkConnectServer");
     try (JobProcess serverProcess = JobProcess.start(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), server)) {
       awaitPort(port, serverProcess);
       List<String> client = List.of("java", "-Xmx512m", "@" + JobProcess.ROOT.resolve("conf/java17.args"),
-          "-cp", JobProcess.BUILD.resolve("test-classes") + ":" + classPath("connect-client-classpath.txt"),
+          "-cp", JobProcess.BUILD.resolve("test-classes") + ":" + classPath("spark-connect-client-classpath.txt"),
           ConnectClient.class.getName(), "sc://127.0.0.1:" + port);
       try (JobProcess clientProcess = JobProcess.start(Map.of(), client)) {
         assertEquals(0, clientProcess.waitForExit(Duration.ofMinutes(3)), clientProcess.output());

@@ -6,16 +6,10 @@ import org.apache.spark.QueryContext;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -28,23 +22,21 @@ import scala.collection.immutable.Map;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Catalyst glue for the SQL function {@code leaky_relu(x[, alpha])}: it checks the arguments at
- * analysis and builds a {@link LeakyReluCall}, which the optimizer replaces by a
- * {@code StaticInvoke} that generated code calls with unboxed internal values. The
- * {@code invoke*} methods are those call targets and delegate to {@link LeakyRelu}.
+ * The SQL function {@code leaky_relu(x[, alpha])}: its registry entry, and the builder that checks
+ * the arguments at analysis and makes a {@link LeakyReluCall}, which the optimizer replaces by a
+ * {@code StaticInvoke} of {@link LeakyReluTargets} that generated code calls with unboxed
+ * internal values.
  *
  * <p>Types: integral and decimal inputs become double, float stays float, {@code array<float>}
  * and {@code array<double>} keep their element type (a null element stays null), and ML vectors
  * stay dense or sparse. A null input gives null.
  */
-public final class LeakyReluExpression {
+public final class LeakyReluSqlFunction {
 
   /** The SQL name. */
   public static final String NAME = "leaky_relu";
 
-  private static final byte SPARSE = 0;
-
-  private LeakyReluExpression() {}
+  private LeakyReluSqlFunction() {}
 
   /** The function's identifier in a session's function registry. */
   public static FunctionIdentifier identifier() {
@@ -54,7 +46,7 @@ public final class LeakyReluExpression {
   /** The {@code DESCRIBE FUNCTION} text. */
   public static ExpressionInfo info() {
     return new ExpressionInfo(
-        LeakyReluExpression.class.getName(),
+        LeakyReluSqlFunction.class.getName(),
         null,
         NAME,
         "_FUNC_(x[, alpha]) - Leaky ReLU: x if x >= 0, else alpha * x (alpha defaults to 0.01).",
@@ -167,7 +159,7 @@ public final class LeakyReluExpression {
   private static Expression invoke(String method, DataType result, List<Expression> arguments) {
     List<AbstractDataType> inputTypes = arguments.stream().map(a -> (AbstractDataType) a.dataType()).toList();
     // propagateNull: a null x gives null without calling the method.
-    return SparkLine.staticInvoke(LeakyReluExpression.class, result, method, arguments, inputTypes, true);
+    return SparkLine.staticInvoke(LeakyReluTargets.class, result, method, arguments, inputTypes, true);
   }
 
   /**
@@ -179,7 +171,7 @@ public final class LeakyReluExpression {
    * exception that has none.
    */
   static RuntimeException error(String message) {
-    throw LeakyReluExpression.<RuntimeException>unchecked(
+    throw LeakyReluSqlFunction.<RuntimeException>unchecked(
         new AnalysisException(
             message,
             Option.empty(),
@@ -196,94 +188,5 @@ public final class LeakyReluExpression {
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E unchecked(Throwable e) throws E {
     throw (E) e;
-  }
-
-  /** Call target for double values. */
-  public static double invoke(double x, double alpha) {
-    return LeakyRelu.apply(x, alpha);
-  }
-
-  /** Call target for float values. */
-  public static float invoke(float x, float alpha) {
-    return LeakyRelu.apply(x, alpha);
-  }
-
-  /**
-   * Call target for {@code array<double>}; a null element stays null. An unsafe result lives in
-   * {@code buffer}, valid until the call site runs again.
-   */
-  public static ArrayData invokeDoubles(ArrayData x, double alpha, ResultBuffer buffer) {
-    if (x instanceof UnsafeArrayData) {
-      UnsafeArrayData in = (UnsafeArrayData) x;
-      double[] values = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes(), buffer);
-      applyInPlace(values, 0, alpha);
-      UnsafeArrayData out = buffer.array();
-      out.pointTo(values, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes()); // keeps the null bits
-      return out;
-    }
-    return LeakyReluArray.ofDoubles(x, alpha);
-  }
-
-  /** Call target for {@code array<float>}; as {@link #invokeDoubles}. */
-  public static ArrayData invokeFloats(ArrayData x, float alpha, ResultBuffer buffer) {
-    if (x instanceof UnsafeArrayData) {
-      UnsafeArrayData in = (UnsafeArrayData) x;
-      int bytes = in.getSizeInBytes();
-      float[] values = buffer.floats((bytes + 3) / 4);
-      Platform.copyMemory(in.getBaseObject(), in.getBaseOffset(), values, Platform.FLOAT_ARRAY_OFFSET, bytes);
-      int from = UnsafeArrayData.calculateHeaderPortionInBytes(in.numElements()) / 4;
-      LeakyRelu.apply(values, values, from, from + in.numElements(), alpha);
-      UnsafeArrayData out = buffer.array();
-      out.pointTo(values, Platform.FLOAT_ARRAY_OFFSET, bytes);
-      return out;
-    }
-    return LeakyReluArray.ofFloats(x, alpha);
-  }
-
-  /**
-   * Call target for ML vectors, given as the internal row of {@code VectorUDT}: (type, size,
-   * indices, values). Declared as {@code Object} because Spark looks the method up that way for a
-   * UDT argument. Only the values change, so sparse stays sparse with the same indices. An
-   * unsafe result lives in {@code buffer}, valid until the call site runs again.
-   */
-  public static InternalRow invokeVector(Object vector, double alpha, ResultBuffer buffer) {
-    if (vector instanceof UnsafeRow) {
-      // Cached and shuffled data: one copy of the whole vector, then the values change in place.
-      UnsafeRow in = (UnsafeRow) vector;
-      double[] values = copyToDoubles(in.getBaseObject(), in.getBaseOffset(), in.getSizeInBytes(), buffer);
-      applyInPlace(values, (int) (in.getLong(3) >>> 32), alpha); // field 3 (values): offset << 32 | size
-      UnsafeRow out = buffer.row();
-      out.pointTo(values, Platform.DOUBLE_ARRAY_OFFSET, in.getSizeInBytes());
-      return out;
-    }
-    InternalRow row = (InternalRow) vector;
-    boolean sparse = row.getByte(0) == SPARSE;
-    return new GenericInternalRow(
-        new Object[] {
-          row.getByte(0),
-          sparse ? row.getInt(1) : null,
-          sparse ? row.getArray(2) : null,
-          invokeDoubles(row.getArray(3), alpha, buffer)
-        });
-  }
-
-  /**
-   * A copy of unsafe bytes in a {@code double[]}, so that the kernel's vectorised array loop can
-   * then work on the values where they lie. Unsafe rows and arrays are 8-byte aligned.
-   */
-  private static double[] copyToDoubles(Object base, long offset, int bytes, ResultBuffer into) {
-    double[] buffer = into.doubles((bytes + 7) / 8);
-    Platform.copyMemory(base, offset, buffer, Platform.DOUBLE_ARRAY_OFFSET, bytes);
-    return buffer;
-  }
-
-  /**
-   * Applies the kernel to the doubles of the unsafe array that starts {@code at} bytes into
-   * {@code buffer}: its element count, its null bits, then the values.
-   */
-  private static void applyInPlace(double[] buffer, int at, double alpha) {
-    int n = (int) Double.doubleToRawLongBits(buffer[at / 8]);
-    int from = (at + UnsafeArrayData.calculateHeaderPortionInBytes(n)) / 8;
-    LeakyRelu.apply(buffer, buffer, from, from + n, alpha);
   }
 }

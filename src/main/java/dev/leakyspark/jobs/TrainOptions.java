@@ -1,0 +1,135 @@
+package dev.leakyspark.jobs;
+
+import static dev.leakyspark.ml.classification.LeakyMLPClassifier.ADAM;
+
+import dev.leakyspark.cli.JobArgs;
+import dev.leakyspark.data.Idx;
+import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The options of {@code jobs/train}, parsed and checked. The classifier's options go straight into
+ * {@code mlp}, whose params check them; the job states only its own defaults ({@link #defaults}).
+ * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
+ */
+record TrainOptions(String train, String test, String inputFormat, List<String> features, LeakyMLPClassifier mlp,
+    boolean standardize, String model, String metrics, boolean resume, boolean overwrite) {
+
+  /** The job's classifier before any option: adam for 20 epochs, chosen on a validation split (docs/jobs.md). */
+  static LeakyMLPClassifier defaults() {
+    return new LeakyMLPClassifier().setSolver(ADAM).setMaxIter(20).setStepSize(0.002).setRegParam(1e-4).setSeed(42)
+        .setCheckpointInterval(5);
+  }
+
+  private static final LeakyMLPClassifier D = defaults();
+
+  static final String USAGE = String.join("\n",
+      "Usage: jobs/train [--train PATH [--test PATH]] [options]",
+      "  --train PATH          training data (for idx: a prefix such as .../fashion-mnist/train)",
+      "  --test PATH           test data (default: 20% of --train, held out by --seed)",
+      "  --input-format F      parquet (default), csv (with a header), json, libsvm or idx",
+      "  --features C          a vector column, or numeric columns c1,c2,... to assemble (default features)",
+      "  --label C             numeric column of class indices 0..k-1 (default " + D.getLabelCol() + ")",
+      "  --layers L            sizes from input to classes, e.g. 784,256,128,10",
+      "                        (default: the feature size, 256, 128, the number of classes)",
+      "  --alpha A             Leaky ReLU slope of the hidden layers (default " + plain(D.getAlpha()) + ")",
+      "  --solver S            " + ADAM + " (default) or " + LeakyMLPClassifier.LBFGS,
+      "  --max-iter N          epochs for adam, iterations for l-bfgs (default " + D.getMaxIter() + ")",
+      "  --step-size R         Adam learning rate (default " + plain(D.getStepSize()) + ")",
+      "  --step-size-schedule S  " + D.getStepSizeSchedule() + " (default: decays the rate to 0 over the epochs) or "
+          + LeakyMLPClassifier.CONSTANT,
+      "  --block-size N        rows per block and Adam mini-batch (default " + D.getBlockSize() + ")",
+      "  --num-partitions N    partitions the training blocks are spread over (default: one per "
+          + LeakyMLPClassifier.ROWS_PER_PARTITION + " rows, whatever the cluster)",
+      "  --local-steps N       adam: steps each partition takes between averagings (default " + D.getLocalSteps() + ")",
+      "  --block-momentum M    adam: momentum on the averaged update, in [0, 1) (default "
+          + plain(D.getBlockMomentum()) + ")",
+      "  --reg-param R         L2 regularisation (default " + plain(D.getRegParam()) + ")",
+      "  --seed N              random seed (default " + D.getSeed() + ")",
+      "  --standardize B       put a StandardScaler before the classifier: true (default) or false",
+      "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
+      "  --metrics PATH        folder for metrics.json, loss.png and confusion-matrix.png (default next to the model)",
+      "  --checkpoint DIR      write resumable checkpoints of the weights and optimiser state to DIR",
+      "  --checkpoint-interval N  iterations or epochs between checkpoints (default " + D.getCheckpointInterval() + ")",
+      "  --resume              continue from the newest checkpoint in --checkpoint DIR",
+      "  --overwrite           replace an existing model or metrics folder, or old checkpoints",
+      "  --conf FILE           read these options from a properties file (flags win)",
+      "With no --train: Fashion-MNIST (train and t10k) from " + Idx.FASHION_MNIST_DIR + " if present,",
+      "else 25000 generated rows of 64 features, 20% held out for the test.",
+      "Examples:",
+      "  jobs/train",
+      "  jobs/train --solver l-bfgs --max-iter 100 --layers 784,128,10 --model /tmp/mlp --overwrite",
+      "  jobs/train --train data.csv --input-format csv --features x1,x2,x3 --label y --layers 3,16,2",
+      "  jobs/train --conf conf/train.properties --max-iter 5",
+      "  jobs/train --checkpoint /tmp/ckpt --model /tmp/mlp   # killed? run it again with --resume");
+
+  static TrainOptions parse(String[] args) {
+    Map<String, String> o = JobArgs.parse(args,
+        Set.of("train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
+            "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
+            "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval"),
+        Set.of("overwrite", "resume"));
+    String train = o.get("train");
+    String test = o.get("test");
+    String inputFormat = JobArgs.oneOf(o, "input-format", "parquet", DataIO.INPUT_FORMATS);
+    if (train == null && test != null) {
+      throw new JobArgs.UsageException("--test needs --train");
+    }
+    if (train == null && Files.isDirectory(java.nio.file.Path.of(Idx.FASHION_MNIST_DIR))) {
+      train = Idx.FASHION_MNIST_DIR + "/train";
+      test = Idx.FASHION_MNIST_DIR + "/t10k";
+      inputFormat = "idx";
+    }
+    List<String> features = Arrays.stream(o.getOrDefault("features", "features").split(","))
+        .map(String::trim).filter(c -> !c.isEmpty()).toList();
+    if (features.isEmpty()) {
+      throw new JobArgs.UsageException("--features needs a column name");
+    }
+    String model = o.getOrDefault("model", Jobs.defaultOutput("train") + "/model");
+    String metrics = o.getOrDefault("metrics", new Path(new Path(model).getParent(), "metrics").toString());
+    if (new Path(model).equals(new Path(metrics))) {
+      throw new JobArgs.UsageException("--model and --metrics must differ");
+    }
+    LeakyMLPClassifier mlp = defaults();
+    JobArgs.param(o, "label", mlp, mlp.labelCol(), s -> s);
+    JobArgs.param(o, "layers", mlp, mlp.layers(), JobArgs::intList);
+    JobArgs.param(o, "alpha", mlp, mlp.alpha(), Double::valueOf);
+    JobArgs.param(o, "solver", mlp, mlp.solver(), s -> s);
+    JobArgs.param(o, "max-iter", mlp, mlp.maxIter(), Integer::valueOf);
+    JobArgs.param(o, "step-size", mlp, mlp.stepSize(), Double::valueOf);
+    JobArgs.param(o, "step-size-schedule", mlp, mlp.stepSizeSchedule(), s -> s);
+    JobArgs.param(o, "block-size", mlp, mlp.blockSize(), Integer::valueOf);
+    JobArgs.param(o, "reg-param", mlp, mlp.regParam(), Double::valueOf);
+    JobArgs.param(o, "num-partitions", mlp, mlp.numPartitions(), Integer::valueOf);
+    JobArgs.param(o, "local-steps", mlp, mlp.localSteps(), Integer::valueOf);
+    JobArgs.param(o, "block-momentum", mlp, mlp.blockMomentum(), Double::valueOf);
+    JobArgs.param(o, "seed", mlp, mlp.seed(), Long::valueOf);
+    JobArgs.param(o, "checkpoint", mlp, mlp.checkpointDir(), s -> s);
+    JobArgs.param(o, "checkpoint-interval", mlp, mlp.checkpointInterval(), Integer::valueOf);
+    boolean resume = JobArgs.flag(o, "resume", false);
+    if (resume && !mlp.isDefined(mlp.checkpointDir())) {
+      throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
+    }
+    return new TrainOptions(train, test, inputFormat, features, mlp, JobArgs.flag(o, "standardize", true), model,
+        metrics, resume, JobArgs.flag(o, "overwrite", false));
+  }
+
+  String label() {
+    return mlp.getLabelCol();
+  }
+
+  /** The checkpoint folder, or null without {@code --checkpoint}. */
+  String checkpoint() {
+    return mlp.isDefined(mlp.checkpointDir()) ? mlp.getCheckpointDir() : null;
+  }
+
+  private static String plain(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}
