@@ -20,7 +20,7 @@ NON_DEFAULTS = {
     "regParam": 1e-3, "initialWeights": Vectors.dense(np.linspace(-0.5, 0.5, 6 * 5 + 5 + 5 * 10 + 10)),
     "checkpointDir": "/tmp/leaky-spark-never-written", "checkpointInterval": 7, "numPartitions": 3,
     "localSteps": 4, "blockMomentum": 0.5, "featuresCol": "f", "labelCol": "y", "predictionCol": "p",
-    "rawPredictionCol": "raw", "probabilityCol": "prob",
+    "rawPredictionCol": "raw", "probabilityCol": "prob", "thresholds": [0.7, 0.3],
 }
 
 
@@ -38,7 +38,7 @@ def int_array(spark, values):
 
 def java_value(jvm_stage, name):
     value = jvm_stage.getOrDefault(jvm_stage.getParam(name))
-    if name == "layers":
+    if name in ("layers", "thresholds"):
         return list(value)
     if name == "initialWeights":
         return list(value.toArray())
@@ -96,7 +96,7 @@ def test_the_model_predicts_single_vectors_as_its_transform_does(data):
     assert isinstance(model, LeakyMLPClassificationModel)
     assert isinstance(model.summary, LeakyMLPTrainingSummary) and model.hasSummary
     assert model.summary.numPartitions == 1, "numPartitions 0: one partition per 25000 rows, at least one"
-    assert (model.layers, model.alpha, model.numFeatures, model.numClasses) == ([6, 8, 10], 0.01, 6, 10)
+    assert (model.getLayers(), model.getAlpha(), model.numFeatures, model.numClasses) == ([6, 8, 10], 0.01, 6, 10)
     assert isinstance(model.weights, DenseVector) and model.weights.size == 6 * 8 + 8 + 8 * 10 + 10
     for row in model.transform(data).limit(5).collect():
         raw = model.predictRaw(row.features)
@@ -153,6 +153,6 @@ def test_save_and_load_the_estimator_and_the_model(tmp_path, data):
     model.write().overwrite().save(str(tmp_path / "model"))
     back = LeakyMLPClassificationModel.load(str(tmp_path / "model"))
     assert isinstance(back, LeakyMLPClassificationModel)
-    assert back.weights == model.weights and back.layers == [6, 4, 10] and back.alpha == 0.2
+    assert back.weights == model.weights and back.getLayers() == [6, 4, 10] and back.getAlpha() == 0.2
     assert not back.hasSummary
     assert back.transform(data).select("probability").collect() == model.transform(data).select("probability").collect()

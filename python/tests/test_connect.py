@@ -80,6 +80,8 @@ ML_CLIENT = textwrap.dedent("""
         print(json.dumps({"fitted": probability(model), "loaded": probability(loaded),
                           "stages": [type(s).__name__ for s in loaded.stages],
                           "featuresCol": loaded.stages[-1].getOrDefault("featuresCol"),
+                          "getters": [loaded.stages[-1].getLayers(), loaded.stages[-1].getMaxIter(),
+                                      model.stages[-1].getSeed()],
                           "badAlpha": bad_alpha, "weights": weights}))
 
     try:
@@ -124,5 +126,6 @@ def test_the_ml_stages_fit_transform_save_and_load_through_spark_connect(spark, 
     assert result["loaded"] == expected
     assert result["stages"] == ["LeakyReLU", "LeakyMLPClassificationModel"]
     assert result["featuresCol"] == "activated"
+    assert result["getters"] == [[2, 8, 2], 40, 1], "the model answers the fit's params over Connect"
     assert "alpha" in result["badAlpha"] and "NaN" in result["badAlpha"], result["badAlpha"]
     assert result["weights"].startswith("LeakyMLPClassificationModel.weights is not available over Spark Connect")

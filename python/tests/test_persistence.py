@@ -41,7 +41,7 @@ def test_a_pipeline_saved_by_the_jvm_on_spark_35_loads_in_python(spark):
     model = PipelineModel.load(str(SAVED / "model"))
     relu, mlp = model.stages
     assert isinstance(relu, LeakyReLU) and relu.getAlpha() == 0.2 and relu.getOutputCol() == "relu"
-    assert isinstance(mlp, LeakyMLPClassificationModel) and mlp.layers == [12, 8, 10]
+    assert isinstance(mlp, LeakyMLPClassificationModel) and mlp.getLayers() == [12, 8, 10]
     assert mlp.getFeaturesCol() == "relu"
     expected = [line.split(",") for line in (SAVED / "predictions.csv").read_text().split()]
     got = probabilities(model.transform(generated(spark, 40, 12, 2)))

@@ -5,7 +5,6 @@ import sys
 from typing import Any, Type
 
 from py4j.java_gateway import JavaObject
-from pyspark.ml.param import Params
 from pyspark.ml.util import JavaMLReadable, JavaMLReader
 
 from leaky_spark._jvm import java_class
@@ -71,13 +70,6 @@ class JavaStage(JavaMLReadable):
                 "methods it lists for Spark's own models; fit, transform, save and load work"
                 % (type(self).__name__, what))
         return self._java_obj
-
-    def hasParam(self, paramName: str) -> bool:
-        # the model's properties alpha and layers share names with the estimator's params, which
-        # pyspark's hasParam reads (over Spark Connect, reading them raises)
-        if isinstance(getattr(type(self), paramName, None), property):
-            return False
-        return Params.hasParam(self, paramName)  # type: ignore[arg-type]
 
     def _set(self, **kwargs: Any) -> "JavaStage":
         java_obj = getattr(self, "_java_obj", None)

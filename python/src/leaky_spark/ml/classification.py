@@ -30,12 +30,19 @@ def _java_string_hash(text: str) -> int:
     return h - (1 << 32) if h >= 1 << 31 else h
 
 
-_COLUMN_DEFAULTS = {"featuresCol": "features", "predictionCol": "prediction",
-                    "rawPredictionCol": "rawPrediction", "probabilityCol": "probability"}
+#: The JVM stages' defaults (a test compares them); the seed is the hash of the estimator's class
+#: name, as MLlib's.
+_DEFAULTS = {"alpha": 0.01, "solver": "l-bfgs", "maxIter": 100, "tol": 1e-6, "stepSize": 0.001,
+             "blockSize": 128, "seed": _java_string_hash("dev.leakyspark.ml.classification.LeakyMLPClassifier"),
+             "regParam": 0.0, "checkpointInterval": 10, "numPartitions": 0, "localSteps": 64,
+             "blockMomentum": 0.0, "stepSizeSchedule": "cosine", "labelCol": "label",
+             "featuresCol": "features", "predictionCol": "prediction",
+             "rawPredictionCol": "rawPrediction", "probabilityCol": "probability"}
 
 
-class _ColumnParams(Params):
-    """The column params the estimator and the model share."""
+class _LeakyMLPParams(Params):
+    """The params the estimator and the model share, as the JVM's ``LeakyMLPParams``: the model
+    answers every getter with the value it was fitted with."""
 
     featuresCol: "Param[str]" = _param(
         "featuresCol", "features column name: a vector of layers[0] values", TypeConverters.toString)
@@ -47,6 +54,9 @@ class _ColumnParams(Params):
     probabilityCol: "Param[str]" = _param(
         "probabilityCol", "class probabilities column name: the softmax of the scores",
         TypeConverters.toString)
+    thresholds: "Param[List[float]]" = _param(
+        "thresholds", "one per class, >= 0, at most one 0: the prediction is the class with the "
+        "largest probability / threshold (unset: the most probable class)", TypeConverters.toListFloat)
 
     def getFeaturesCol(self) -> str:
         return self.getOrDefault(self.featuresCol)
@@ -72,22 +82,11 @@ class _ColumnParams(Params):
     def setProbabilityCol(self, value: str) -> Any:
         return self._set(probabilityCol=value)
 
+    def getThresholds(self) -> List[float]:
+        return [float(t) for t in self.getOrDefault(self.thresholds)]
 
-class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable):
-    """A multilayer perceptron with Leaky ReLU hidden layers and a softmax output, trained on the
-    cluster with L-BFGS (``solver="l-bfgs"``, the default) or Adam (``solver="adam"``).
-
-    ``layers`` runs from the number of features to the number of classes; labels are class indices
-    0, 1, ... Every other param has the JVM stage's default. Bad values fail when they are set,
-    with the JVM stage's message.
-
-    >>> mlp = LeakyMLPClassifier(layers=[4, 16, 3], maxIter=50, seed=1)
-    >>> model = mlp.fit(train)  # doctest: +SKIP
-    >>> model.summary.totalIterations  # doctest: +SKIP
-    50
-    """
-
-    _java_class = "dev.leakyspark.ml.classification.LeakyMLPClassifier"
+    def setThresholds(self, value: List[float]) -> Any:
+        return self._set(thresholds=value)
 
     layers: "Param[List[int]]" = _param(
         "layers", "layer sizes from input to output, at least 2 entries, all >= 1; the last is the "
@@ -136,6 +135,75 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
     labelCol: "Param[str]" = _param("labelCol", "label column name: class indices 0, 1, ...",
                                     TypeConverters.toString)
 
+    def getLayers(self) -> List[int]:
+        # a list, also when the value came from a JVM stage's default (a Java int[])
+        return [int(n) for n in self.getOrDefault(self.layers)]
+
+    def getAlpha(self) -> float:
+        return self.getOrDefault(self.alpha)
+
+    def getSolver(self) -> str:
+        return self.getOrDefault(self.solver)
+
+    def getMaxIter(self) -> int:
+        return self.getOrDefault(self.maxIter)
+
+    def getTol(self) -> float:
+        return self.getOrDefault(self.tol)
+
+    def getStepSize(self) -> float:
+        return self.getOrDefault(self.stepSize)
+
+    def getStepSizeSchedule(self) -> str:
+        return self.getOrDefault(self.stepSizeSchedule)
+
+    def getBlockSize(self) -> int:
+        return self.getOrDefault(self.blockSize)
+
+    def getSeed(self) -> int:
+        return self.getOrDefault(self.seed)
+
+    def getRegParam(self) -> float:
+        return self.getOrDefault(self.regParam)
+
+    def getInitialWeights(self) -> Vector:
+        return self.getOrDefault(self.initialWeights)
+
+    def getCheckpointDir(self) -> str:
+        return self.getOrDefault(self.checkpointDir)
+
+    def getCheckpointInterval(self) -> int:
+        return self.getOrDefault(self.checkpointInterval)
+
+    def getNumPartitions(self) -> int:
+        return self.getOrDefault(self.numPartitions)
+
+    def getLocalSteps(self) -> int:
+        return self.getOrDefault(self.localSteps)
+
+    def getBlockMomentum(self) -> float:
+        return self.getOrDefault(self.blockMomentum)
+
+    def getLabelCol(self) -> str:
+        return self.getOrDefault(self.labelCol)
+
+
+class LeakyMLPClassifier(JavaStage, JavaEstimator, _LeakyMLPParams, JavaMLWritable):
+    """A multilayer perceptron with Leaky ReLU hidden layers and a softmax output, trained on the
+    cluster with L-BFGS (``solver="l-bfgs"``, the default) or Adam (``solver="adam"``).
+
+    ``layers`` runs from the number of features to the number of classes; labels are class indices
+    0, 1, ... Every other param has the JVM stage's default. Bad values fail when they are set,
+    with the JVM stage's message.
+
+    >>> mlp = LeakyMLPClassifier(layers=[4, 16, 3], maxIter=50, seed=1)
+    >>> model = mlp.fit(train)  # doctest: +SKIP
+    >>> model.summary.totalIterations  # doctest: +SKIP
+    50
+    """
+
+    _java_class = "dev.leakyspark.ml.classification.LeakyMLPClassifier"
+
     @keyword_only
     def __init__(self, *, layers: Optional[List[int]] = None, alpha: Optional[float] = None,
                  solver: Optional[str] = None, maxIter: Optional[int] = None,
@@ -147,14 +215,11 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
                  localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                  featuresCol: Optional[str] = None, labelCol: Optional[str] = None,
                  predictionCol: Optional[str] = None, rawPredictionCol: Optional[str] = None,
-                 probabilityCol: Optional[str] = None) -> None:
+                 probabilityCol: Optional[str] = None,
+                 thresholds: Optional[List[float]] = None) -> None:
         super().__init__()
         self._new_stage()
-        # the JVM stage's defaults (a test compares them); its seed is the hash of its class name
-        self._setDefault(alpha=0.01, solver="l-bfgs", maxIter=100, tol=1e-6, stepSize=0.001,
-                         blockSize=128, seed=_java_string_hash(self._java_class), regParam=0.0,
-                         checkpointInterval=10, numPartitions=0, localSteps=64, blockMomentum=0.0,
-                         stepSizeSchedule="cosine", labelCol="label", **_COLUMN_DEFAULTS)
+        self._setDefault(**_DEFAULTS)
         self._set(**self._input_kwargs)
 
     @keyword_only
@@ -168,7 +233,8 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
                   localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                   featuresCol: Optional[str] = None, labelCol: Optional[str] = None,
                   predictionCol: Optional[str] = None, rawPredictionCol: Optional[str] = None,
-                  probabilityCol: Optional[str] = None) -> "LeakyMLPClassifier":
+                  probabilityCol: Optional[str] = None,
+                  thresholds: Optional[List[float]] = None) -> "LeakyMLPClassifier":
         """Sets the given params; the others keep their values."""
         return self._set(**self._input_kwargs)
 
@@ -226,58 +292,6 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _ColumnParams, JavaMLWritable
     def setLabelCol(self, value: str) -> "LeakyMLPClassifier":
         return self._set(labelCol=value)
 
-    def getLayers(self) -> List[int]:
-        return self.getOrDefault(self.layers)
-
-    def getAlpha(self) -> float:
-        return self.getOrDefault(self.alpha)
-
-    def getSolver(self) -> str:
-        return self.getOrDefault(self.solver)
-
-    def getMaxIter(self) -> int:
-        return self.getOrDefault(self.maxIter)
-
-    def getTol(self) -> float:
-        return self.getOrDefault(self.tol)
-
-    def getStepSize(self) -> float:
-        return self.getOrDefault(self.stepSize)
-
-    def getStepSizeSchedule(self) -> str:
-        return self.getOrDefault(self.stepSizeSchedule)
-
-    def getBlockSize(self) -> int:
-        return self.getOrDefault(self.blockSize)
-
-    def getSeed(self) -> int:
-        return self.getOrDefault(self.seed)
-
-    def getRegParam(self) -> float:
-        return self.getOrDefault(self.regParam)
-
-    def getInitialWeights(self) -> Vector:
-        return self.getOrDefault(self.initialWeights)
-
-    def getCheckpointDir(self) -> str:
-        return self.getOrDefault(self.checkpointDir)
-
-    def getCheckpointInterval(self) -> int:
-        return self.getOrDefault(self.checkpointInterval)
-
-    def getNumPartitions(self) -> int:
-        return self.getOrDefault(self.numPartitions)
-
-    def getLocalSteps(self) -> int:
-        return self.getOrDefault(self.localSteps)
-
-    def getBlockMomentum(self) -> float:
-        return self.getOrDefault(self.blockMomentum)
-
-    def getLabelCol(self) -> str:
-        return self.getOrDefault(self.labelCol)
-
-
 class LeakyMLPTrainingSummary(JavaWrapper):
     """What training did: the objective history, how many iterations or epochs ran, and on how
     many partitions."""
@@ -300,9 +314,10 @@ class LeakyMLPTrainingSummary(JavaWrapper):
         return int(self._java_obj.numPartitions())
 
 
-class LeakyMLPClassificationModel(JavaStage, JavaModel, _ColumnParams, JavaMLWritable):
-    """A fitted :class:`LeakyMLPClassifier`: adds ``rawPrediction`` (the logits),
-    ``probability`` (their softmax) and ``prediction`` (the most probable class) columns.
+class LeakyMLPClassificationModel(JavaStage, JavaModel, _LeakyMLPParams, JavaMLWritable):
+    """A fitted :class:`LeakyMLPClassifier`: adds ``rawPrediction`` (the logits, centred on their
+    mean), ``probability`` (their softmax) and ``prediction`` (the most probable class, or the one
+    ``thresholds`` favour) columns; a column whose name is set empty is left out.
 
     >>> model.predictProbability(Vectors.dense([0.1, 0.2, 0.3, 0.4]))  # doctest: +SKIP
     DenseVector([0.1, 0.7, 0.2])
@@ -312,17 +327,7 @@ class LeakyMLPClassificationModel(JavaStage, JavaModel, _ColumnParams, JavaMLWri
 
     def __init__(self, java_model: Any = None) -> None:
         super().__init__(java_model)
-        self._setDefault(**_COLUMN_DEFAULTS)
-
-    @property
-    def layers(self) -> List[int]:
-        """Layer sizes, from the number of features to the number of classes."""
-        return [int(n) for n in self._jvm("layers").getLayers()]
-
-    @property
-    def alpha(self) -> float:
-        """The Leaky ReLU slope of the hidden layers."""
-        return float(self._jvm("alpha").getAlpha())
+        self._setDefault(**_DEFAULTS)
 
     @property
     def weights(self) -> Vector:
@@ -349,7 +354,7 @@ class LeakyMLPClassificationModel(JavaStage, JavaModel, _ColumnParams, JavaMLWri
         return LeakyMLPTrainingSummary(self._jvm("summary").summary())
 
     def predictRaw(self, features: Vector) -> Vector:
-        """The logits for one feature vector."""
+        """The logits for one feature vector, centred on their mean."""
         self._jvm("predictRaw")
         return self._call_java("predictRaw", features)
 

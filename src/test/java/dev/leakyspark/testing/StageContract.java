@@ -53,7 +53,13 @@ public final class StageContract {
   /** Every check that applies to a transformer, on {@code data}. */
   public static <T extends Transformer & MLWritable> void checkTransformer(
       T stage, Function<String, T> load, Dataset<Row> data, Path dir) throws Exception {
-    checkParams(stage, Set.of());
+    checkTransformer(stage, Set.of(), load, data, dir);
+  }
+
+  /** As {@link #checkTransformer(Transformer, Function, Dataset, Path)}, for a stage whose params in {@code withoutDefault} stay undefined until set. */
+  public static <T extends Transformer & MLWritable> void checkTransformer(
+      T stage, Set<String> withoutDefault, Function<String, T> load, Dataset<Row> data, Path dir) throws Exception {
+    checkParams(stage, withoutDefault);
     checkCopy(stage);
     checkSaveLoad(stage, load, dir.resolve("stage"));
     Dataset<Row> batch = stage.transform(data);
@@ -69,11 +75,12 @@ public final class StageContract {
    * Every check that applies to an estimator and the model it fits on {@code data}: both stages'
    * params, copy and persistence; the model's uid and parent; labels of every numeric type give
    * the same model; a string label is refused; and the model passes {@link #checkTransformer}.
-   * {@code withoutDefault} names the estimator's params that stay undefined until set. Returns the
-   * fitted model.
+   * {@code withoutDefault} names the estimator's params that stay undefined until set, and
+   * {@code modelWithoutDefault} the model's. Returns the fitted model.
    */
   public static <E extends Estimator<M> & MLWritable, M extends Model<M> & MLWritable> M checkEstimator(
-      E estimator, Set<String> withoutDefault, Function<String, E> loadEstimator, Function<String, M> loadModel,
+      E estimator, Set<String> withoutDefault, Set<String> modelWithoutDefault, Function<String, E> loadEstimator,
+      Function<String, M> loadModel,
       Function<M, Object> learned, String labelCol, Dataset<Row> data, Path dir) throws Exception {
     checkParams(estimator, withoutDefault);
     checkCopy(estimator);
@@ -95,7 +102,7 @@ public final class StageContract {
     Dataset<Row> strings = data.withColumn(labelCol, data.col(labelCol).cast(DataTypes.StringType));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> estimator.fit(strings));
     assertTrue(e.getMessage().contains(labelCol) && e.getMessage().contains("string"), e.getMessage());
-    checkTransformer(model, loadModel, data, dir.resolve("transformer"));
+    checkTransformer(model, modelWithoutDefault, loadModel, data, dir.resolve("transformer"));
     return model;
   }
 

@@ -1,8 +1,9 @@
 package dev.leakyspark.ml.classification;
 
-import dev.leakyspark.ml.util.Persistence;
 import static org.apache.spark.sql.functions.col;
 
+import dev.leakyspark.ml.util.PendingUid;
+import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
@@ -10,12 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
@@ -27,16 +27,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
 /**
- * A trained {@link LeakyMLPClassifier}: Leaky ReLU hidden layers and a softmax output. Adds
- * {@code rawPrediction} (output scores), {@code probability} (their softmax) and
- * {@code prediction} (the most probable class).
+ * A trained {@link LeakyMLPClassifier}: Leaky ReLU hidden layers and a softmax output, as an
+ * MLlib {@code ProbabilisticClassificationModel}. Adds {@code rawPrediction} (the output logits,
+ * centred on their mean), {@code probability} (their softmax) and {@code prediction} (the most
+ * probable class, or the one {@code thresholds} favour); an output column whose name is set
+ * empty is left out. Centring leaves the softmax as it is, and for two classes makes
+ * {@code rawPrediction[1]} half the margin {@code z1 - z0}, which rises with P(class 1): so
+ * {@code BinaryClassificationEvaluator} ranks by it correctly (a raw logit alone does not).
  *
  * <pre>{@code
  * LeakyMLPClassificationModel model = new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).fit(train);
@@ -46,17 +49,18 @@ import scala.Option;
  * LeakyMLPClassificationModel same = LeakyMLPClassificationModel.load("/models/mlp");
  * }</pre>
  */
-public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationModel>
-    implements MLWritable {
+public class LeakyMLPClassificationModel
+    extends ProbabilisticClassificationModel<Vector, LeakyMLPClassificationModel>
+    implements LeakyMLPParams, MLWritable {
 
   /** Version of the saved data layout; loading refuses newer ones. */
   static final int FORMAT_VERSION = 1;
 
   private final String uid;
+  private final MLPParams params;
   private final Network network;
   private final double[] weights;
   private LeakyMLPTrainingSummary summary;
-  private final MLPColumns columns;
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPClassificationModel(String uid, int[] layers, double alpha, double[] weights) {
@@ -65,7 +69,11 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
 
   /** The model of a fit, on the network it trained. */
   LeakyMLPClassificationModel(String uid, Network network, double[] weights) {
-    this.uid = uid;
+    this(PendingUid.of(uid), network, weights);
+  }
+
+  private LeakyMLPClassificationModel(PendingUid pending, Network network, double[] weights) {
+    this.uid = pending.take();
     this.network = network;
     if (weights.length != network.numWeights()) {
       throw new IllegalArgumentException(
@@ -73,8 +81,11 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
               + weights.length);
     }
     this.weights = weights.clone();
-    columns = new MLPColumns(this);
-    columns.defaults().forEach(this::setDefault);
+    params = new MLPParams(this);
+    params.setDefaults(this);
+    // the network's own, so a model answers getLayers() and getAlpha() however it was made
+    setDefault(params.layers, network.layers());
+    setDefault(params.alpha, network.alpha());
   }
 
   /** MLlib needs a {@code (String uid)} constructor; this one holds a 1-1 network of zeros. */
@@ -89,65 +100,12 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
 
   @Override
   public String uid() {
-    return uid;
+    return uid != null ? uid : PendingUid.current();
   }
 
-  public Param<String> featuresCol() {
-    return columns.featuresCol;
-  }
-
-  public Param<String> predictionCol() {
-    return columns.predictionCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return columns.rawPredictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return columns.probabilityCol;
-  }
-
-  public String getFeaturesCol() {
-    return $(columns.featuresCol);
-  }
-
-  public String getPredictionCol() {
-    return $(columns.predictionCol);
-  }
-
-  public String getRawPredictionCol() {
-    return $(columns.rawPredictionCol);
-  }
-
-  public String getProbabilityCol() {
-    return $(columns.probabilityCol);
-  }
-
-  public LeakyMLPClassificationModel setFeaturesCol(String value) {
-    return (LeakyMLPClassificationModel) set(columns.featuresCol, value);
-  }
-
-  public LeakyMLPClassificationModel setPredictionCol(String value) {
-    return (LeakyMLPClassificationModel) set(columns.predictionCol, value);
-  }
-
-  public LeakyMLPClassificationModel setRawPredictionCol(String value) {
-    return (LeakyMLPClassificationModel) set(columns.rawPredictionCol, value);
-  }
-
-  public LeakyMLPClassificationModel setProbabilityCol(String value) {
-    return (LeakyMLPClassificationModel) set(columns.probabilityCol, value);
-  }
-
-  /** Layer sizes from input to output. */
-  public int[] getLayers() {
-    return network.layers();
-  }
-
-  /** The Leaky ReLU slope of the hidden layers. */
-  public double getAlpha() {
-    return network.alpha();
+  @Override
+  public MLPParams mlpParams() {
+    return params;
   }
 
   /** All weights, in {@link Network}'s flat layout. */
@@ -155,10 +113,12 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
     return Vectors.dense(weights.clone());
   }
 
+  @Override
   public int numFeatures() {
     return network.numInputs();
   }
 
+  @Override
   public int numClasses() {
     return network.numOutputs();
   }
@@ -181,71 +141,119 @@ public class LeakyMLPClassificationModel extends Model<LeakyMLPClassificationMod
     return this;
   }
 
-  /** Output scores (before softmax) of one feature vector. */
-  public Vector predictRaw(Vector features) {
-    return Vectors.dense(network.scores(weights, checkedFeatures(features), 1));
-  }
-
-  /** Class probabilities of one feature vector. */
-  public Vector predictProbability(Vector features) {
-    double[] scores = network.scores(weights, checkedFeatures(features), 1);
-    Network.softmaxInPlace(scores, scores.length);
-    return Vectors.dense(scores);
-  }
-
-  /** The most probable class of one feature vector. */
-  public double predict(Vector features) {
-    return predictRaw(features).argmax();
-  }
-
-  private double[] checkedFeatures(Vector features) {
-    return checkedFeatures(features, network.numInputs(), getFeaturesCol());
-  }
-
-  private static double[] checkedFeatures(Vector features, int numInputs, String column) {
-    if (features.size() != numInputs) {
-      throw new IllegalArgumentException(
-          "LeakyMLPClassificationModel: column " + column + " has a vector of size "
-              + features.size() + " but the model takes " + numInputs + " features");
-    }
-    return features.toArray();
-  }
-
+  /** The output logits of one feature vector, centred on their mean. */
   @Override
-  public StructType transformSchema(StructType schema) {
-    return columns.outputSchema(this, schema, numClasses());
+  public Vector predictRaw(Vector features) {
+    return new DenseVector(centredScores(network, weights, features, getFeaturesCol()));
   }
 
+  /** Turns {@code raw} (from {@link #predictRaw}) into class probabilities in place: its softmax. */
+  @Override
+  public Vector raw2probabilityInPlace(Vector raw) {
+    if (!(raw instanceof DenseVector)) {
+      throw new IllegalArgumentException("rawPrediction must be a dense vector but got " + raw.getClass().getSimpleName());
+    }
+    double[] values = ((DenseVector) raw).values();
+    Network.softmaxInPlace(values, values.length);
+    return raw;
+  }
+
+  /**
+   * Scores every row with the weights broadcast once: {@code rawPrediction}, {@code probability}
+   * and {@code prediction}, each only when its column name is not empty.
+   */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType schema = transformSchema(dataset.schema(), true);
-    Broadcast<double[]> shared =
-        dataset.sparkSession().sparkContext().broadcast(
-            weights, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
+    double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+    if (thresholds != null && thresholds.length != numClasses()) {
+      throw new IllegalArgumentException("LeakyMLPClassificationModel " + uid + ": thresholds has "
+          + thresholds.length + " entries but the model has " + numClasses() + " classes");
+    }
+    Broadcast<double[]> shared = dataset.sparkSession().sparkContext().broadcast(
+        weights, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
     Network net = network;
     String column = getFeaturesCol();
-    UDF1<Vector, Vector> raw =
-        v -> new DenseVector(net.scores(shared.value(), checkedFeatures(v, net.numInputs(), column), 1));
-    UDF1<Vector, Vector> probability =
-        scores -> {
-          double[] p = scores.toArray();
-          Network.softmaxInPlace(p, p.length);
-          return new DenseVector(p);
-        };
-    UDF1<Vector, Double> prediction = p -> (double) p.argmax();
-    UserDefinedFunction rawUdf = functions.udf(raw, new VectorUDT());
-    Column rawColumn = rawUdf.apply(col(column));
-    Dataset<Row> out =
-        dataset.withColumn(
-            getRawPredictionCol(), rawColumn, schema.apply(getRawPredictionCol()).metadata());
-    out =
-        out.withColumn(
-            getProbabilityCol(),
-            functions.udf(probability, new VectorUDT()).apply(col(getRawPredictionCol())),
-            schema.apply(getProbabilityCol()).metadata());
-    return out.withColumn(
-        getPredictionCol(),
-        functions.udf(prediction, DataTypes.DoubleType).asNonNullable().apply(col(getProbabilityCol())));
+    UDF1<Vector, Vector> rawOf = v -> new DenseVector(centredScores(net, shared.value(), v, column));
+    UDF1<Vector, Vector> probabilityOf = r -> {
+      double[] p = r.toArray();
+      Network.softmaxInPlace(p, p.length);
+      return new DenseVector(p);
+    };
+    UDF1<Vector, Double> predictionOf = thresholds == null ? r -> (double) r.argmax() : p -> thresholded(p, thresholds);
+    Dataset<Row> out = dataset.toDF();
+    Column raw = functions.udf(rawOf, new VectorUDT()).apply(col(column));
+    if (!getRawPredictionCol().isEmpty()) {
+      out = out.withColumn(getRawPredictionCol(), raw, schema.apply(getRawPredictionCol()).metadata());
+      raw = col(getRawPredictionCol());
+    }
+    Column probability = functions.udf(probabilityOf, new VectorUDT()).apply(raw);
+    if (!getProbabilityCol().isEmpty()) {
+      out = out.withColumn(getProbabilityCol(), probability, schema.apply(getProbabilityCol()).metadata());
+      probability = col(getProbabilityCol());
+    }
+    if (!getPredictionCol().isEmpty()) {
+      Column prediction = functions.udf(predictionOf, DataTypes.DoubleType).asNonNullable()
+          .apply(thresholds == null ? raw : probability);
+      out = out.withColumn(getPredictionCol(), prediction, schema.apply(getPredictionCol()).metadata());
+    }
+    return out;
+  }
+
+  /** The class with the largest {@code p[i] / thresholds[i]} (a zero threshold wins), as MLlib's. */
+  private static double thresholded(Vector probability, double[] thresholds) {
+    double[] p = probability.toArray();
+    int best = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < p.length; i++) {
+      double score = thresholds[i] == 0 ? Double.POSITIVE_INFINITY : p[i] / thresholds[i];
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static double[] centredScores(Network net, double[] weights, Vector features, String column) {
+    if (features.size() != net.numInputs()) {
+      throw new IllegalArgumentException(
+          "LeakyMLPClassificationModel: column " + column + " has a vector of size "
+              + features.size() + " but the model takes " + net.numInputs() + " features");
+    }
+    double[] scores = net.scores(weights, features.toArray(), 1);
+    double mean = Arrays.stream(scores).sum() / scores.length;
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] -= mean;
+    }
+    return scores;
+  }
+
+  /**
+   * MLlib's summary helper, declared by both of MLlib's model classes with a Scala-covariant
+   * return type that Java sees as two methods; a raw override resolves them to the nearer one.
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public scala.Tuple3 findSummaryModel() {
+    return super.findSummaryModel();
+  }
+
+  /**
+   * MLlib's output columns (the prediction's with the number of classes as nominal metadata), in
+   * the order {@link #transform} adds them, after checking the features column.
+   */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
+    StructType mllib = super.transformSchema(schema);
+    StructType out = schema;
+    for (String name : new String[] {getRawPredictionCol(), getProbabilityCol(), getPredictionCol()}) {
+      if (!name.isEmpty()) {
+        out = out.add(mllib.apply(name));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -115,7 +115,8 @@ class LeakyMLPClassifierTest {
   void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
     LeakyMLPClassificationModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir"),
+            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "thresholds"),
+            Set.of("initialWeights", "checkpointDir", "thresholds"),
             LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
             m -> m.weights().toArray(), "label", blobs, dir);
     assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());

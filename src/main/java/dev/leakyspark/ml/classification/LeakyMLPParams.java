@@ -1,0 +1,81 @@
+package dev.leakyspark.ml.classification;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params of {@link LeakyMLPClassifier} that its model shares, declared once
+ * ({@link MLPParams}), as Spark's {@code MultilayerPerceptronParams} are: the model answers every
+ * getter with the value it was fitted with. The column params and {@code thresholds} come from
+ * MLlib's {@code ProbabilisticClassifier} and its model.
+ *
+ * <pre>{@code
+ * LeakyMLPClassificationModel model = new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).fit(train);
+ * model.getSolver();   // "l-bfgs"
+ * model.getMaxIter();  // 100
+ * }</pre>
+ */
+public interface LeakyMLPParams extends Params {
+
+  /** The param objects of this stage. */
+  MLPParams mlpParams();
+
+  /** Layer sizes from input to output; the last is the number of classes (no default: must be set). */
+  default IntArrayParam layers() { return mlpParams().layers; }
+  /** Leaky ReLU slope of the hidden layers (default 0.01). */
+  default DoubleParam alpha() { return mlpParams().alpha; }
+  /**
+   * {@code l-bfgs} (default) or {@code adam}. Spark's MLP offers {@code l-bfgs} and {@code gd}
+   * (full-batch gradient descent); here the second solver is mini-batch Adam instead.
+   */
+  default Param<String> solver() { return mlpParams().solver; }
+  /** Iterations (l-bfgs) or epochs (adam) (default 100). */
+  default IntParam maxIter() { return mlpParams().maxIter; }
+  /** Convergence tolerance (default 1e-6). */
+  default DoubleParam tol() { return mlpParams().tol; }
+  /** Adam learning rate (default 0.001; Spark's MLP uses 0.03 for its {@code gd}). */
+  default DoubleParam stepSize() { return mlpParams().stepSize; }
+  /** How the Adam learning rate changes over the epochs: {@code cosine} (default) or {@code constant}. */
+  default Param<String> stepSizeSchedule() { return mlpParams().stepSizeSchedule; }
+  /** Rows per block (default 128). */
+  default IntParam blockSize() { return mlpParams().blockSize; }
+  /** Random seed (default: the class name's hash, as MLlib's). */
+  default LongParam seed() { return mlpParams().seed; }
+  /** L2 regularisation (default 0). */
+  default DoubleParam regParam() { return mlpParams().regParam; }
+  /** Starting weights (unset: He initialisation from the seed). */
+  default Param<Vector> initialWeights() { return mlpParams().initialWeights; }
+  /** Checkpoint folder (unset: no checkpoints). */
+  default Param<String> checkpointDir() { return mlpParams().checkpointDir; }
+  /** Iterations or epochs between checkpoints (default 10; {@value LeakyMLPClassifier#NO_CHECKPOINTS} for none). */
+  default IntParam checkpointInterval() { return mlpParams().checkpointInterval; }
+  /** Training partitions (default {@value LeakyMLPClassifier#FROM_THE_DATA}: one per {@value LeakyMLPClassifier#ROWS_PER_PARTITION} rows). */
+  default IntParam numPartitions() { return mlpParams().numPartitions; }
+  /** Adam steps per partition between averagings (default {@value LeakyMLPClassifier#DEFAULT_LOCAL_STEPS}). */
+  default IntParam localSteps() { return mlpParams().localSteps; }
+  /** Block momentum of the averaged update (default {@value LeakyMLPClassifier#DEFAULT_BLOCK_MOMENTUM}). */
+  default DoubleParam blockMomentum() { return mlpParams().blockMomentum; }
+
+  default int[] getLayers() { return getOrDefault(layers()); }
+  default double getAlpha() { return (Double) getOrDefault(alpha()); }
+  default String getSolver() { return getOrDefault(solver()); }
+  default int getMaxIter() { return (Integer) getOrDefault(maxIter()); }
+  default double getTol() { return (Double) getOrDefault(tol()); }
+  default double getStepSize() { return (Double) getOrDefault(stepSize()); }
+  default String getStepSizeSchedule() { return getOrDefault(stepSizeSchedule()); }
+  default int getBlockSize() { return (Integer) getOrDefault(blockSize()); }
+  default long getSeed() { return (Long) getOrDefault(seed()); }
+  default double getRegParam() { return (Double) getOrDefault(regParam()); }
+  default Vector getInitialWeights() { return getOrDefault(initialWeights()); }
+  default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
+  default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
+  /** The training partitions, or {@value LeakyMLPClassifier#FROM_THE_DATA} (the default) for one per {@value LeakyMLPClassifier#ROWS_PER_PARTITION} rows. */
+  default int getNumPartitions() { return (Integer) getOrDefault(numPartitions()); }
+  default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
+  default double getBlockMomentum() { return (Double) getOrDefault(blockMomentum()); }
+}
