@@ -97,9 +97,9 @@ leaky_submit() {
   local jar
   # the application is the jobs jar; the library and the jobs' own dependencies go with --jars
   jar="$(leaky_jar jobs)"
-  jars="$(leaky_jar),$(tr ':' ',' < "$LEAKY_TARGET/dependencies.txt")${jars:+,$jars}"
-  jars="${jars%,}"
-  submit+=(--jars "${jars//,,/,}")
+  local deps
+  deps="$(tr ':' ',' < "$LEAKY_TARGET/dependencies.txt")"
+  submit+=(--jars "$(leaky_jar)${deps:+,$deps}${jars:+,$jars}")
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" ${master:+--master "$master"} \
       --driver-memory "$driver_memory" \

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,9 +68,8 @@ class LibraryArtifactIT {
       assertEquals(0, mvn.waitForExit(Duration.ofMinutes(5)), mvn.output());
     }
     List<String> resolved = Files.readAllLines(list).stream().map(String::trim)
-        .filter(line -> line.matches("[^ ]+:[^ ]+:jar:.*")).collect(Collectors.toList());
-    assertEquals(List.of(GROUP + ":" + ARTIFACT + ":jar:" + version + ":compile"),
-        resolved.stream().map(line -> line.replaceFirst(" -- .*", "")).toList());
+        .filter(line -> line.matches("[^ ]+:[^ ]+:jar:.*")).map(line -> line.replaceFirst(" -- .*", "")).toList();
+    assertEquals(List.of(GROUP + ":" + ARTIFACT + ":jar:" + version + ":compile"), resolved);
   }
 
   private static List<String> classes(String jar) throws IOException {

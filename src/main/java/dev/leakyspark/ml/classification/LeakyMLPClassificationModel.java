@@ -222,7 +222,11 @@ public class LeakyMLPClassificationModel
               + features.size() + " but the model takes " + net.numInputs() + " features");
     }
     double[] scores = net.scores(weights, features.toArray(), 1);
-    double mean = Arrays.stream(scores).sum() / scores.length;
+    double sum = 0;
+    for (double s : scores) {
+      sum += s;
+    }
+    double mean = sum / scores.length;
     for (int i = 0; i < scores.length; i++) {
       scores[i] -= mean;
     }

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * A multilayer perceptron classifier with Leaky ReLU hidden layers and a softmax output, trained
  * across the cluster: an MLlib {@code ProbabilisticClassifier}, so it goes into {@code OneVsRest},
  * the evaluators and tuning as Spark's classifiers do. Its params ({@link LeakyMLPParams}) are
- * those of Spark's {@code MultilayerPerceptronClassifier}, and more. Rows are spread over {@code numPartitions} partitions by a hash of their
- * values, stacked into blocks of {@code blockSize} and cached, so the fit does not depend on how
- * the input is split or ordered.
+ * those of Spark's {@code MultilayerPerceptronClassifier}, and more. Rows are spread over
+ * {@code numPartitions} partitions by a hash of their values, stacked into blocks of
+ * {@code blockSize} and cached, so the fit does not depend on how the input is split or ordered.
  *
  * <p>Solvers: {@code l-bfgs} (default; one pass over the data per function evaluation, on the
  * exact gradient) and {@code adam} (in rounds: every partition takes up to {@code localSteps}
