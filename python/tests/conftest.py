@@ -1,5 +1,6 @@
 """One local SparkSession for the whole run, built as the README tells users to build theirs."""
 import os
+import sys
 from pathlib import Path
 
 import pyspark
@@ -15,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def spark():
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers (pyspark's OneVsRest scores with a Python UDF) run this interpreter, whose venv
+    # has numpy, also when the venv is not activated
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (SparkSession.builder.master("local[2]").appName("leaky-spark python tests")
                .config("spark.jars", leaky_spark.jar_path())
                .config("spark.sql.extensions", leaky_spark.EXTENSIONS)

@@ -1,8 +1,17 @@
 """The LeakyMLPClassifier wrappers: every param reaches the JVM estimator, and a fit from Python
 equals the same fit from the JVM."""
+import unittest
+
 import numpy as np
 import pytest
+from pyspark.ml.classification import (MultilayerPerceptronClassificationSummary,
+                                       MultilayerPerceptronClassificationTrainingSummary,
+                                       ProbabilisticClassificationModel, ProbabilisticClassifier)
+from pyspark.ml.evaluation import MulticlassClassificationEvaluator
 from pyspark.ml.linalg import DenseVector, Vectors
+from pyspark.ml.param.shared import HasMaxIter, HasSeed, HasSolver, HasThresholds
+from pyspark.ml.util import HasTrainingSummary
+from pyspark.testing.mlutils import check_params
 
 from leaky_spark.data import generated
 from leaky_spark.ml.classification import (LeakyMLPClassificationModel, LeakyMLPClassifier,
@@ -65,6 +74,25 @@ def test_every_param_has_the_jvm_default_and_reaches_the_jvm(spark, jvm):
                 java.getParam(name)) else None), name
 
 
+def pyspark_check_params(spark, stage):
+    """pyspark's own param-consistency check, as its ML tests run it."""
+    checker = unittest.TestCase()
+    checker.sc = spark.sparkContext
+    check_params(checker, stage, check_params_exist=True)
+
+
+def test_the_stages_are_pyspark_probabilistic_classifiers_and_pass_its_param_check(spark, data, tmp_path):
+    mlp = LeakyMLPClassifier(layers=[6, 4, 10], maxIter=2)
+    assert isinstance(mlp, ProbabilisticClassifier)
+    assert all(isinstance(mlp, mixin) for mixin in (HasMaxIter, HasSeed, HasSolver, HasThresholds))
+    model = mlp.fit(data)
+    assert isinstance(model, ProbabilisticClassificationModel) and isinstance(model, HasTrainingSummary)
+    model.write().overwrite().save(str(tmp_path / "model"))
+    for stage in (LeakyMLPClassifier(), LeakyMLPClassifier(**NON_DEFAULTS), model,
+                  LeakyMLPClassificationModel.load(str(tmp_path / "model"))):
+        pyspark_check_params(spark, stage)
+
+
 def test_setters_and_getters_cover_every_param():
     stage = LeakyMLPClassifier()
     for name, value in NON_DEFAULTS.items():
@@ -95,6 +123,7 @@ def test_the_model_predicts_single_vectors_as_its_transform_does(data):
     model = LeakyMLPClassifier(layers=[6, 8, 10], maxIter=20, seed=3).fit(data)
     assert isinstance(model, LeakyMLPClassificationModel)
     assert isinstance(model.summary, LeakyMLPTrainingSummary) and model.hasSummary
+    assert isinstance(model.summary, MultilayerPerceptronClassificationTrainingSummary)
     assert model.summary.numPartitions == 1, "numPartitions 0: one partition per 25000 rows, at least one"
     assert (model.getLayers(), model.getAlpha(), model.numFeatures, model.numClasses) == ([6, 8, 10], 0.01, 6, 10)
     assert isinstance(model.weights, DenseVector) and model.weights.size == 6 * 8 + 8 + 8 * 10 + 10
@@ -106,6 +135,31 @@ def test_the_model_predicts_single_vectors_as_its_transform_does(data):
         assert model.predict(row.features) == row.prediction == float(np.argmax(prob.toArray()))
     history = model.summary.objectiveHistory
     assert history[-1] < history[0]
+
+
+def test_the_summary_and_evaluate_give_the_evaluators_metrics(spark, data):
+    # barely trained, so that the metrics are neither 0 nor 1
+    model = LeakyMLPClassifier(layers=[6, 4, 10], maxIter=2, seed=3).fit(data)
+    test = generated(spark, 500, 6).filter("id >= 300")  # rows the fit did not see
+    evaluator = MulticlassClassificationEvaluator()
+    accuracy = evaluator.evaluate(model.transform(data), {evaluator.metricName: "accuracy"})
+    assert 0.1 < accuracy < 0.9, accuracy
+    summary = model.summary
+    assert summary.accuracy == pytest.approx(accuracy, abs=1e-12)
+    assert summary.weightedPrecision == pytest.approx(
+        evaluator.evaluate(model.transform(data), {evaluator.metricName: "weightedPrecision"}), abs=1e-12)
+    assert summary.labels == [float(k) for k in range(10)]
+    assert len(summary.recallByLabel) == 10
+    evaluated = model.evaluate(test)
+    assert isinstance(evaluated, MultilayerPerceptronClassificationSummary)
+    assert evaluated.accuracy == pytest.approx(
+        evaluator.evaluate(model.transform(test), {evaluator.metricName: "accuracy"}), abs=1e-12)
+    assert evaluated.weightedFMeasure() == pytest.approx(
+        evaluator.evaluate(model.transform(test), {evaluator.metricName: "f1"}), abs=1e-12)
+    with pytest.raises(TypeError, match="dataset must be a DataFrame"):
+        model.evaluate("test")
+    with pytest.raises(IllegalArgumentException, match="Input column label does not exist"):
+        model.evaluate(test.drop("label"))
 
 
 def test_the_model_keeps_the_estimator_column_params(data):
@@ -155,4 +209,6 @@ def test_save_and_load_the_estimator_and_the_model(tmp_path, data):
     assert isinstance(back, LeakyMLPClassificationModel)
     assert back.weights == model.weights and back.getLayers() == [6, 4, 10] and back.getAlpha() == 0.2
     assert not back.hasSummary
+    with pytest.raises(RuntimeError, match="summaries exist only on models fitted in this session"):
+        back.summary
     assert back.transform(data).select("probability").collect() == model.transform(data).select("probability").collect()

@@ -7,13 +7,21 @@
 """
 from typing import Any, List, Optional
 
-from pyspark import keyword_only
+from py4j.java_gateway import JavaObject
+from pyspark import SparkContext, keyword_only
+from pyspark.ml.classification import (MultilayerPerceptronClassificationSummary,
+                                       MultilayerPerceptronClassificationTrainingSummary,
+                                       _JavaProbabilisticClassificationModel,
+                                       _JavaProbabilisticClassifier, _ProbabilisticClassifierParams)
 from pyspark.ml.linalg import Vector
 from pyspark.ml.param import Param, Params, TypeConverters
-from pyspark.ml.util import JavaMLWritable
-from pyspark.ml.wrapper import JavaEstimator, JavaModel, JavaWrapper
+from pyspark.ml.param.shared import (HasBlockSize, HasCheckpointInterval, HasMaxIter, HasRegParam,
+                                     HasSeed, HasSolver, HasStepSize, HasTol)
+from pyspark.ml.util import HasTrainingSummary, JavaMLWritable
+from pyspark.ml.wrapper import _java2py
+from pyspark.sql import DataFrame
 
-from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package
+from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package, remote
 
 __all__ = ["LeakyMLPClassifier", "LeakyMLPClassificationModel", "LeakyMLPTrainingSummary"]
 
@@ -22,71 +30,21 @@ def _param(name: str, doc: str, converter: Any) -> "Param[Any]":
     return Param(Params._dummy(), name, doc, typeConverter=converter)
 
 
-def _java_string_hash(text: str) -> int:
-    """Java's ``String.hashCode``."""
-    h = 0
-    for c in text:
-        h = (31 * h + ord(c)) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
-
-
-#: The JVM stages' defaults (a test compares them); the seed is the hash of the estimator's class
-#: name, as MLlib's.
+#: The JVM stages' defaults (a test compares them). The seed is the JVM's, the hash of the
+#: estimator's class name as MLlib's: the same in every process, where pyspark's ``HasSeed``
+#: default, Python's ``hash`` of the class name, changes from one Python process to the next.
 _DEFAULTS = {"alpha": 0.01, "solver": "l-bfgs", "maxIter": 100, "tol": 1e-6, "stepSize": 0.001,
-             "blockSize": 128, "seed": _java_string_hash("dev.leakyspark.ml.classification.LeakyMLPClassifier"),
-             "regParam": 0.0, "checkpointInterval": 10, "numPartitions": 0, "localSteps": 64,
-             "blockMomentum": 0.0, "stepSizeSchedule": "cosine", "labelCol": "label",
-             "featuresCol": "features", "predictionCol": "prediction",
+             "blockSize": 128, "seed": 134312707, "regParam": 0.0, "checkpointInterval": 10,
+             "numPartitions": 0, "localSteps": 64, "blockMomentum": 0.0, "stepSizeSchedule": "cosine",
+             "labelCol": "label", "featuresCol": "features", "predictionCol": "prediction",
              "rawPredictionCol": "rawPrediction", "probabilityCol": "probability"}
 
 
-class _LeakyMLPParams(Params):
-    """The params the estimator and the model share, as the JVM's ``LeakyMLPParams``: the model
-    answers every getter with the value it was fitted with."""
-
-    featuresCol: "Param[str]" = _param(
-        "featuresCol", "features column name: a vector of layers[0] values", TypeConverters.toString)
-    predictionCol: "Param[str]" = _param(
-        "predictionCol", "prediction column name: the most probable class", TypeConverters.toString)
-    rawPredictionCol: "Param[str]" = _param(
-        "rawPredictionCol", "output scores column name: the logits before softmax",
-        TypeConverters.toString)
-    probabilityCol: "Param[str]" = _param(
-        "probabilityCol", "class probabilities column name: the softmax of the scores",
-        TypeConverters.toString)
-    thresholds: "Param[List[float]]" = _param(
-        "thresholds", "one per class, >= 0, at most one 0: the prediction is the class with the "
-        "largest probability / threshold (unset: the most probable class)", TypeConverters.toListFloat)
-
-    def getFeaturesCol(self) -> str:
-        return self.getOrDefault(self.featuresCol)
-
-    def getPredictionCol(self) -> str:
-        return self.getOrDefault(self.predictionCol)
-
-    def getRawPredictionCol(self) -> str:
-        return self.getOrDefault(self.rawPredictionCol)
-
-    def getProbabilityCol(self) -> str:
-        return self.getOrDefault(self.probabilityCol)
-
-    def setFeaturesCol(self, value: str) -> Any:
-        return self._set(featuresCol=value)
-
-    def setPredictionCol(self, value: str) -> Any:
-        return self._set(predictionCol=value)
-
-    def setRawPredictionCol(self, value: str) -> Any:
-        return self._set(rawPredictionCol=value)
-
-    def setProbabilityCol(self, value: str) -> Any:
-        return self._set(probabilityCol=value)
-
-    def getThresholds(self) -> List[float]:
-        return [float(t) for t in self.getOrDefault(self.thresholds)]
-
-    def setThresholds(self, value: List[float]) -> Any:
-        return self._set(thresholds=value)
+class _LeakyMLPParams(_ProbabilisticClassifierParams, HasSeed, HasMaxIter, HasTol, HasStepSize,
+                      HasSolver, HasBlockSize, HasRegParam, HasCheckpointInterval):
+    """The params the estimator and the model share, as the JVM's ``LeakyMLPParams``: pyspark's
+    shared params where they exist, and the model answers every getter with the value it was
+    fitted with."""
 
     layers: "Param[List[int]]" = _param(
         "layers", "layer sizes from input to output, at least 2 entries, all >= 1; the last is the "
@@ -94,22 +52,9 @@ class _LeakyMLPParams(Params):
     alpha: "Param[float]" = _param("alpha", "Leaky ReLU slope of the hidden layers (finite)",
                                    TypeConverters.toFloat)
     solver: "Param[str]" = _param("solver", "optimiser: l-bfgs or adam", TypeConverters.toString)
-    maxIter: "Param[int]" = _param(
-        "maxIter", "maximum iterations (l-bfgs) or epochs (adam), >= 0", TypeConverters.toInt)
-    tol: "Param[float]" = _param(
-        "tol", "stop when the objective improves by at most this relative amount in one iteration "
-        "(>= 0)", TypeConverters.toFloat)
-    stepSize: "Param[float]" = _param(
-        "stepSize", "Adam learning rate (> 0); l-bfgs chooses its own steps", TypeConverters.toFloat)
     stepSizeSchedule: "Param[str]" = _param(
         "stepSizeSchedule", "adam: constant keeps stepSize; cosine decays it from stepSize towards 0 "
         "over maxIter epochs", TypeConverters.toString)
-    blockSize: "Param[int]" = _param("blockSize", "rows stacked into one matrix (>= 1)",
-                                     TypeConverters.toInt)
-    seed: "Param[int]" = _param("seed", "random seed for initial weights and Adam's block order",
-                                TypeConverters.toInt)
-    regParam: "Param[float]" = _param(
-        "regParam", "L2 regularisation of the weight matrices (>= 0)", TypeConverters.toFloat)
     initialWeights: "Param[Vector]" = _param(
         "initialWeights", "starting weights in the model's layout; unset means He initialisation "
         "from seed", TypeConverters.toVector)
@@ -118,10 +63,6 @@ class _LeakyMLPParams(Params):
         "per fit, from which only a fit with the same params and data resumes; unset means no "
         "checkpoints",
         TypeConverters.toString)
-    checkpointInterval: "Param[int]" = _param(
-        "checkpointInterval", "iterations (l-bfgs) or epochs (adam) between checkpoints (>= 1), "
-        "or -1 for no checkpoints",
-        TypeConverters.toInt)
     numPartitions: "Param[int]" = _param(
         "numPartitions", "partitions the training blocks are spread over, by a hash of each row "
         "(>= 1); 0 (the default) chooses them from the data: one per 25000 rows, whatever the "
@@ -132,8 +73,10 @@ class _LeakyMLPParams(Params):
     blockMomentum: "Param[float]" = _param(
         "blockMomentum", "adam: momentum on the averaged update of each round (BMUF), in [0, 1); 0 "
         "is plain model averaging", TypeConverters.toFloat)
-    labelCol: "Param[str]" = _param("labelCol", "label column name: class indices 0, 1, ...",
-                                    TypeConverters.toString)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._setDefault(**_DEFAULTS)
 
     def getLayers(self) -> List[int]:
         # a list, also when the value came from a JVM stage's default (a Java int[])
@@ -142,38 +85,14 @@ class _LeakyMLPParams(Params):
     def getAlpha(self) -> float:
         return self.getOrDefault(self.alpha)
 
-    def getSolver(self) -> str:
-        return self.getOrDefault(self.solver)
-
-    def getMaxIter(self) -> int:
-        return self.getOrDefault(self.maxIter)
-
-    def getTol(self) -> float:
-        return self.getOrDefault(self.tol)
-
-    def getStepSize(self) -> float:
-        return self.getOrDefault(self.stepSize)
-
     def getStepSizeSchedule(self) -> str:
         return self.getOrDefault(self.stepSizeSchedule)
-
-    def getBlockSize(self) -> int:
-        return self.getOrDefault(self.blockSize)
-
-    def getSeed(self) -> int:
-        return self.getOrDefault(self.seed)
-
-    def getRegParam(self) -> float:
-        return self.getOrDefault(self.regParam)
 
     def getInitialWeights(self) -> Vector:
         return self.getOrDefault(self.initialWeights)
 
     def getCheckpointDir(self) -> str:
         return self.getOrDefault(self.checkpointDir)
-
-    def getCheckpointInterval(self) -> int:
-        return self.getOrDefault(self.checkpointInterval)
 
     def getNumPartitions(self) -> int:
         return self.getOrDefault(self.numPartitions)
@@ -184,11 +103,9 @@ class _LeakyMLPParams(Params):
     def getBlockMomentum(self) -> float:
         return self.getOrDefault(self.blockMomentum)
 
-    def getLabelCol(self) -> str:
-        return self.getOrDefault(self.labelCol)
 
-
-class LeakyMLPClassifier(JavaStage, JavaEstimator, _LeakyMLPParams, JavaMLWritable):
+class LeakyMLPClassifier(JavaStage, _JavaProbabilisticClassifier["LeakyMLPClassificationModel"],
+                         _LeakyMLPParams, JavaMLWritable):
     """A multilayer perceptron with Leaky ReLU hidden layers and a softmax output, trained on the
     cluster with L-BFGS (``solver="l-bfgs"``, the default) or Adam (``solver="adam"``).
 
@@ -219,7 +136,6 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _LeakyMLPParams, JavaMLWritab
                  thresholds: Optional[List[float]] = None) -> None:
         super().__init__()
         self._new_stage()
-        self._setDefault(**_DEFAULTS)
         self._set(**self._input_kwargs)
 
     @keyword_only
@@ -289,45 +205,58 @@ class LeakyMLPClassifier(JavaStage, JavaEstimator, _LeakyMLPParams, JavaMLWritab
     def setBlockMomentum(self, value: float) -> "LeakyMLPClassifier":
         return self._set(blockMomentum=value)
 
-    def setLabelCol(self, value: str) -> "LeakyMLPClassifier":
-        return self._set(labelCol=value)
 
-class LeakyMLPTrainingSummary(JavaWrapper):
-    """What training did: the objective history, how many iterations or epochs ran, and on how
-    many partitions."""
+class LeakyMLPTrainingSummary(MultilayerPerceptronClassificationTrainingSummary):
+    """What training did, as pyspark's MLP training summary: the classification metrics on the
+    training data (``accuracy``, ``precisionByLabel``, ``weightedFMeasure()``, ...), the objective
+    history (l-bfgs: at the start and after each iteration; adam: each epoch's), the iterations or
+    epochs run, and the partitions of the fit.
 
-    @property
-    def objectiveHistory(self) -> List[float]:
-        """The objective (mean cross-entropy plus the L2 term). l-bfgs: at the start and after
-        each iteration. adam: each epoch's, the mean over its mini-batches."""
-        return [float(v) for v in self._java_obj.objectiveHistory()]
-
-    @property
-    def totalIterations(self) -> int:
-        """Iterations (l-bfgs) or epochs (adam) run."""
-        return int(self._java_obj.totalIterations())
+    >>> model.summary.accuracy, model.summary.objectiveHistory[-1]  # doctest: +SKIP
+    (0.93, 0.21)
+    """
 
     @property
     def numPartitions(self) -> int:
         """The partitions the fit trained on: numPartitions, or the number it chose from the
-        data when numPartitions was 0."""
-        return int(self._java_obj.numPartitions())
+        data when numPartitions was 0. Not over Spark Connect, whose server admits only Spark's
+        own summary methods."""
+        if remote():
+            raise RuntimeError("LeakyMLPTrainingSummary.numPartitions is not available over Spark "
+                               "Connect, whose server lets clients call only the summary methods "
+                               "Spark's own summaries have; the fit logs it")
+        return int(self._call_java("numPartitions"))
 
 
-class LeakyMLPClassificationModel(JavaStage, JavaModel, _LeakyMLPParams, JavaMLWritable):
+class LeakyMLPClassificationModel(JavaStage,
+                                  _JavaProbabilisticClassificationModel[Vector], _LeakyMLPParams,
+                                  JavaMLWritable, HasTrainingSummary[LeakyMLPTrainingSummary]):
     """A fitted :class:`LeakyMLPClassifier`: adds ``rawPrediction`` (the logits, centred on their
     mean), ``probability`` (their softmax) and ``prediction`` (the most probable class, or the one
     ``thresholds`` favour) columns; a column whose name is set empty is left out.
 
     >>> model.predictProbability(Vectors.dense([0.1, 0.2, 0.3, 0.4]))  # doctest: +SKIP
     DenseVector([0.1, 0.7, 0.2])
+    >>> model.evaluate(test).accuracy  # doctest: +SKIP
+    0.91
     """
 
     _java_class = "dev.leakyspark.ml.classification.LeakyMLPClassificationModel"
 
     def __init__(self, java_model: Any = None) -> None:
         super().__init__(java_model)
-        self._setDefault(**_DEFAULTS)
+        if isinstance(java_model, JavaObject):
+            self._transfer_params_from_java()
+
+    def _transfer_params_from_java(self) -> None:
+        """pyspark's, plus the JVM model's own defaults that pyspark skips for a set param: the
+        network's layers and alpha."""
+        super()._transfer_params_from_java()
+        sc = SparkContext._active_spark_context
+        for param in self.params:
+            java_param = self._java_obj.getParam(param.name)
+            if self._java_obj.hasDefault(java_param) and not self.hasDefault(param):
+                self._setDefault(**{param.name: _java2py(sc, self._java_obj.getDefault(java_param).get())})
 
     @property
     def weights(self) -> Vector:
@@ -336,37 +265,29 @@ class LeakyMLPClassificationModel(JavaStage, JavaModel, _LeakyMLPParams, JavaMLW
         return self._call_java("weights")
 
     @property
-    def numFeatures(self) -> int:
-        return int(self._jvm("numFeatures").numFeatures())
-
-    @property
-    def numClasses(self) -> int:
-        return int(self._jvm("numClasses").numClasses())
-
-    @property
-    def hasSummary(self) -> bool:
-        """Whether the model was fitted in this session (a loaded model has no summary)."""
-        return bool(self._jvm("hasSummary").hasSummary())
-
-    @property
     def summary(self) -> LeakyMLPTrainingSummary:
         """The training summary; a loaded model has none, which is an error."""
-        return LeakyMLPTrainingSummary(self._jvm("summary").summary())
+        if not self.hasSummary:
+            raise RuntimeError("No training summary for %s: summaries exist only on models fitted "
+                               "in this session" % self.uid)
+        summary = super().summary  # pyspark 4 wraps it in _summaryCls, pyspark 3.5 does not
+        return summary if isinstance(summary, LeakyMLPTrainingSummary) else LeakyMLPTrainingSummary(summary)
 
-    def predictRaw(self, features: Vector) -> Vector:
-        """The logits for one feature vector, centred on their mean."""
-        self._jvm("predictRaw")
-        return self._call_java("predictRaw", features)
+    @property
+    def _summaryCls(self) -> type:
+        return LeakyMLPTrainingSummary
 
-    def predictProbability(self, features: Vector) -> Vector:
-        """The class probabilities for one feature vector."""
-        self._jvm("predictProbability")
-        return self._call_java("predictProbability", features)
+    def _summary_dataset(self, train_dataset: DataFrame) -> DataFrame:
+        return train_dataset  # the server's summary transforms it, as for Spark's MLP
 
-    def predict(self, features: Vector) -> float:
-        """The most probable class for one feature vector."""
-        self._jvm("predict")
-        return float(self._call_java("predict", features))
+    def evaluate(self, dataset: DataFrame) -> MultilayerPerceptronClassificationSummary:
+        """The classification metrics of this model on ``dataset``, which holds the features and
+        the labels. Not over Spark Connect, whose server admits ``evaluate`` only on Spark's own
+        models; there, ``MulticlassClassificationEvaluator`` computes the same metrics."""
+        if not isinstance(dataset, DataFrame):
+            raise TypeError("dataset must be a DataFrame but got %s" % type(dataset))
+        self._jvm("evaluate")
+        return MultilayerPerceptronClassificationSummary(self._call_java("evaluate", dataset))
 
 
 expose_as_jvm_package(__name__, "dev.leakyspark.ml.classification")

@@ -8,6 +8,7 @@ from typing import Any, List, Optional
 
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params, TypeConverters
+from pyspark.ml.param.shared import HasInputCol, HasInputCols, HasOutputCol, HasOutputCols
 from pyspark.ml.util import JavaMLWritable
 from pyspark.ml.wrapper import JavaTransformer
 
@@ -16,7 +17,8 @@ from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package
 __all__ = ["LeakyReLU"]
 
 
-class LeakyReLU(JavaStage, JavaTransformer, JavaMLWritable):
+class LeakyReLU(JavaStage, JavaTransformer, HasInputCol, HasOutputCol, HasInputCols, HasOutputCols,
+                JavaMLWritable):
     """Applies Leaky ReLU to one column (``inputCol`` to ``outputCol``) or to several
     (``inputCols`` to ``outputCols``): numeric, ``array<float>``, ``array<double>`` or vector
     columns, with the semantics of :func:`leaky_spark.functions.leaky_relu`. Sparse vectors stay
@@ -34,16 +36,6 @@ class LeakyReLU(JavaStage, JavaTransformer, JavaMLWritable):
 
     _java_class = "dev.leakyspark.ml.feature.LeakyReLU"
 
-    inputCol: "Param[str]" = Param(Params._dummy(), "inputCol", "input column name",
-                                   typeConverter=TypeConverters.toString)
-    outputCol: "Param[str]" = Param(Params._dummy(), "outputCol", "output column name",
-                                    typeConverter=TypeConverters.toString)
-    inputCols: "Param[List[str]]" = Param(
-        Params._dummy(), "inputCols", "input column names (distinct), instead of inputCol",
-        typeConverter=TypeConverters.toListString)
-    outputCols: "Param[List[str]]" = Param(
-        Params._dummy(), "outputCols", "output column names (distinct), one per input column",
-        typeConverter=TypeConverters.toListString)
     alpha: "Param[float]" = Param(Params._dummy(), "alpha", "slope for negative inputs (finite)",
                                   typeConverter=TypeConverters.toFloat)
 
@@ -53,9 +45,8 @@ class LeakyReLU(JavaStage, JavaTransformer, JavaMLWritable):
                  alpha: Optional[float] = None) -> None:
         super().__init__()
         self._new_stage()
-        # the JVM stage's defaults (a test compares them)
-        self._setDefault(inputCol="features", outputCol=self.uid + "__output", inputCols=[],
-                         outputCols=[], alpha=0.01)
+        # the JVM stage's defaults (a test compares them); pyspark's HasOutputCol gives outputCol's
+        self._setDefault(inputCol="features", inputCols=[], outputCols=[], alpha=0.01)
         self._set(**self._input_kwargs)
 
     @keyword_only
@@ -79,18 +70,6 @@ class LeakyReLU(JavaStage, JavaTransformer, JavaMLWritable):
 
     def setAlpha(self, value: float) -> "LeakyReLU":
         return self._set(alpha=value)
-
-    def getInputCol(self) -> str:
-        return self.getOrDefault(self.inputCol)
-
-    def getOutputCol(self) -> str:
-        return self.getOrDefault(self.outputCol)
-
-    def getInputCols(self) -> List[str]:
-        return self.getOrDefault(self.inputCols)
-
-    def getOutputCols(self) -> List[str]:
-        return self.getOrDefault(self.outputCols)
 
     def getAlpha(self) -> float:
         return self.getOrDefault(self.alpha)

@@ -6,11 +6,20 @@ import dev.leakyspark.ml.util.PendingUid;
 import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummary;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummaryImpl;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -19,6 +28,7 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -29,6 +39,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -51,7 +62,7 @@ import scala.Option;
  */
 public class LeakyMLPClassificationModel
     extends ProbabilisticClassificationModel<Vector, LeakyMLPClassificationModel>
-    implements LeakyMLPParams, MLWritable {
+    implements LeakyMLPParams, MLWritable, HasTrainingSummary<LeakyMLPTrainingSummary> {
 
   /** Version of the saved data layout; loading refuses newer ones. */
   static final int FORMAT_VERSION = 1;
@@ -60,7 +71,7 @@ public class LeakyMLPClassificationModel
   private final MLPParams params;
   private final Network network;
   private final double[] weights;
-  private LeakyMLPTrainingSummary summary;
+  private Option<LeakyMLPTrainingSummary> trainingSummary = Option.empty();
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPClassificationModel(String uid, int[] layers, double alpha, double[] weights) {
@@ -123,22 +134,87 @@ public class LeakyMLPClassificationModel
     return network.numOutputs();
   }
 
-  /** True when this model came from {@code fit} in this JVM (summaries are not saved). */
-  public boolean hasSummary() {
-    return summary != null;
+  /** MLlib's summary holder ({@code hasSummary}, {@code summary}, {@code setSummary}); summaries are not saved. */
+  @Override
+  public Option<LeakyMLPTrainingSummary> trainingSummary() {
+    return trainingSummary;
   }
 
+  @Override
+  public void trainingSummary_$eq(Option<LeakyMLPTrainingSummary> value) {
+    trainingSummary = value;
+  }
+
+  /** The summary of the fit that made this model; a loaded or copied-from-loaded model has none. */
+  @Override
   public LeakyMLPTrainingSummary summary() {
-    if (summary == null) {
+    if (trainingSummary.isEmpty()) {
       throw new IllegalStateException(
           "No training summary for " + uid + ": summaries exist only on models fitted in this session");
     }
-    return summary;
+    return trainingSummary.get();
   }
 
-  LeakyMLPClassificationModel setSummary(LeakyMLPTrainingSummary value) {
-    this.summary = value;
+  /**
+   * The classification metrics of this model on {@code dataset}, which holds the features and
+   * labels columns, as {@code summary()} gives them for the training data.
+   *
+   * <pre>{@code
+   * double accuracy = model.evaluate(test).accuracy();
+   * }</pre>
+   */
+  public MultilayerPerceptronClassificationSummary evaluate(Dataset<?> dataset) {
+    Schemas.input(dataset.schema(), getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
+    scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
+    return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), "");
+  }
+
+  /** Sets the training summary of {@code fit}: this model's predictions on {@code dataset}, computed when asked for. */
+  LeakyMLPClassificationModel withSummary(Dataset<?> dataset, double[] history, int iterations, int partitions) {
+    scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
+    trainingSummary = Option.apply(
+        new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), history, iterations, partitions));
     return this;
+  }
+
+  /**
+   * Spark 4.1+'s Connect server offloads cached models to local disk with their summaries: this
+   * keeps what the training data cannot give back (the history, iterations and partitions).
+   */
+  public void saveSummary(String path) {
+    LeakyMLPTrainingSummary summary = summary();
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Paths.get(path))))) {
+      out.writeInt(summary.totalIterations());
+      out.writeInt(summary.numPartitions());
+      double[] history = summary.objectiveHistory();
+      out.writeInt(history.length);
+      for (double v : history) {
+        out.writeDouble(v);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save the training summary of " + uid + " to " + path, e);
+    }
+  }
+
+  /** The other half of {@link #saveSummary}: the summary again, over the training data Connect kept. */
+  public void loadSummary(String path, Dataset<Row> dataset) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(Paths.get(path))))) {
+      int iterations = in.readInt();
+      int partitions = in.readInt();
+      double[] history = new double[in.readInt()];
+      for (int i = 0; i < history.length; i++) {
+        history[i] = in.readDouble();
+      }
+      withSummary(dataset, history, iterations, partitions);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the training summary of " + uid + " at " + path, e);
+    }
+  }
+
+  /** {@code dataset} transformed for a summary, and its prediction column (MLlib names one when it is set empty). */
+  private scala.Tuple2<Dataset<Row>, String> scored(Dataset<?> dataset) {
+    scala.Tuple3<?, ?, ?> found = findSummaryModel();
+    return new scala.Tuple2<>(((LeakyMLPClassificationModel) found._1()).transform(dataset), (String) found._3());
   }
 
   /** The output logits of one feature vector, centred on their mean. */
@@ -265,7 +341,7 @@ public class LeakyMLPClassificationModel
     LeakyMLPClassificationModel copy =
         new LeakyMLPClassificationModel(uid, network, weights);
     copyValues(copy, extra);
-    copy.summary = summary;
+    copy.trainingSummary = trainingSummary;
     return copy.setParent(parent());
   }
 

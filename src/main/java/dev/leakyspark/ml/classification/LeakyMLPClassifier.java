@@ -127,6 +127,11 @@ public class LeakyMLPClassifier
           "LeakyMLPClassifier " + uid + ": layers is not set; e.g. setLayers(new int[] {784, 128, 10})");
     }
     Schemas.input(schema, getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
+    int classes = getLayers()[getLayers().length - 1];
+    if (isDefined(thresholds()) && getThresholds().length != classes) {
+      throw new IllegalArgumentException("LeakyMLPClassifier " + uid + ": thresholds has " + getThresholds().length
+          + " entries but layers " + Arrays.toString(getLayers()) + " end in " + classes + " classes");
+    }
     long need = Network.numWeights(getLayers());
     if (isDefined(initialWeights()) && getInitialWeights().size() != need) {
       throw new IllegalArgumentException("initialWeights has " + getInitialWeights().size() + " entries but layers "
@@ -169,8 +174,9 @@ public class LeakyMLPClassifier
               ? AdamTrainer.train(this, spark, net, data, start, resumed, saved)
               : LbfgsTrainer.train(this, spark, net, data, start, resumed, saved);
       saved.finish();
-      return new LeakyMLPClassificationModel(uid, net, result.weights())
-          .setSummary(new LeakyMLPTrainingSummary(result.history(), result.iterations(), partitions));
+      // the params first, so that the summary's predictions use this fit's columns
+      return copyValues(new LeakyMLPClassificationModel(uid, net, result.weights()), extractParamMap())
+          .withSummary(dataset, result.history(), result.iterations(), partitions);
     } finally {
       data.unpersist();
     }

@@ -1,35 +1,45 @@
 package dev.leakyspark.ml.classification;
 
-import java.io.Serializable;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationTrainingSummaryImpl;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
- * What training did: the objective (mean cross-entropy plus the L2 term) at the start and after
- * each iteration (l-bfgs), or of each epoch, the mean over its mini-batches (adam).
+ * What training did, as Spark's MLP training summary: the classification metrics on the training
+ * data ({@code accuracy}, {@code precisionByLabel}, {@code weightedFMeasure}, ... computed when
+ * first asked for), the objective history, and the iterations and partitions of the fit.
  *
  * <pre>{@code
- * double[] losses = model.summary().objectiveHistory();
+ * LeakyMLPTrainingSummary summary = model.summary();
+ * double accuracy = summary.accuracy();
+ * double[] losses = summary.objectiveHistory();
  * }</pre>
  */
-public final class LeakyMLPTrainingSummary implements Serializable {
+public final class LeakyMLPTrainingSummary extends MultilayerPerceptronClassificationTrainingSummaryImpl {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final double[] objectiveHistory;
   private final int totalIterations;
   private final int numPartitions;
 
-  LeakyMLPTrainingSummary(double[] objectiveHistory, int totalIterations, int numPartitions) {
-    this.objectiveHistory = objectiveHistory.clone();
+  LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, double[] objectiveHistory,
+      int totalIterations, int numPartitions) {
+    super(predictions, predictionCol, labelCol, "", objectiveHistory.clone());
     this.totalIterations = totalIterations;
     this.numPartitions = numPartitions;
   }
 
-  /** l-bfgs: the objective at the start and after each iteration; adam: each epoch's objective. */
+  /**
+   * The objective (mean cross-entropy plus the L2 term). l-bfgs: at the start and after each
+   * iteration; adam: each epoch's, the mean over its mini-batches.
+   */
+  @Override
   public double[] objectiveHistory() {
-    return objectiveHistory.clone();
+    return super.objectiveHistory().clone();
   }
 
-  /** Iterations (l-bfgs) or epochs (adam) run. */
+  /** Iterations (l-bfgs) or epochs (adam) run; Spark's count from the history would miss one for adam. */
+  @Override
   public int totalIterations() {
     return totalIterations;
   }

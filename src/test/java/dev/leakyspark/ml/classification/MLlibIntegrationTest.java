@@ -15,6 +15,8 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummary;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationTrainingSummary;
 import org.apache.spark.ml.classification.OneVsRest;
 import org.apache.spark.ml.classification.OneVsRestModel;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -25,6 +27,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
@@ -121,12 +124,10 @@ class MLlibIntegrationTest {
     IllegalArgumentException onTheModel = assertThrows(IllegalArgumentException.class,
         () -> model.copy(ParamMap.empty()).setThresholds(new double[] {0.5, 0.5}));
     assertTrue(onTheModel.getMessage().contains("numClasses=3, but thresholds has length 2"), onTheModel.getMessage());
-    // the estimator cannot know the number of classes when its thresholds are set: the model's transform says it
-    LeakyMLPClassificationModel fromTheEstimator = LeakyMLPClassifierTest.mlp().setMaxIter(1)
-        .setThresholds(new double[] {0.5, 0.5}).fit(blobs);
+    // the estimator knows the number of classes from its layers, and says so before it trains
     IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
-        () -> fromTheEstimator.transform(blobs));
-    assertTrue(wrongSize.getMessage().contains("thresholds has 2 entries but the model has 3 classes"),
+        () -> LeakyMLPClassifierTest.mlp().setThresholds(new double[] {0.5, 0.5}).fit(blobs));
+    assertTrue(wrongSize.getMessage().contains("thresholds has 2 entries but layers [4, 8, 3] end in 3 classes"),
         wrongSize.getMessage());
   }
 
@@ -166,5 +167,51 @@ class MLlibIntegrationTest {
     assertEquals(tuned.transform(blobs).select("prediction").collectAsList(),
         loaded.transform(blobs).select("prediction").collectAsList());
     assertFalse(loaded.transform(blobs).select("probability").isEmpty());
+  }
+  @Test
+  void theSummaryAndEvaluateGiveMLlibsClassificationMetrics(@TempDir Path dir) throws Exception {
+    // barely trained, so that the metrics say something; a renamed features column and no prediction column
+    Dataset<Row> train = blobs.withColumnRenamed("features", "x");
+    Dataset<Row> test = LeakyMLPClassifierTest.blobs(300, 2).withColumnRenamed("features", "x");
+    LeakyMLPClassificationModel model = LeakyMLPClassifierTest.mlp().setMaxIter(1).setFeaturesCol("x")
+        .setPredictionCol("").fit(train);
+    assertInstanceOf(HasTrainingSummary.class, model);
+    assertTrue(model.hasSummary());
+    LeakyMLPTrainingSummary summary = model.summary();
+    assertInstanceOf(MultilayerPerceptronClassificationTrainingSummary.class, summary);
+    LeakyMLPClassificationModel predicting = model.copy(ParamMap.empty()).setPredictionCol("prediction");
+    MulticlassClassificationEvaluator evaluator = new MulticlassClassificationEvaluator();
+    double accuracy = evaluator.setMetricName("accuracy").evaluate(predicting.transform(train));
+    assertTrue(accuracy > 0.4 && accuracy < 0.95, "an informative accuracy: " + accuracy);
+    assertEquals(accuracy, summary.accuracy(), 1e-12);
+    assertEquals(evaluator.setMetricName("weightedPrecision").evaluate(predicting.transform(train)),
+        summary.weightedPrecision(), 1e-12);
+    assertArrayEquals(new double[] {0, 1, 2}, summary.labels(), 0.0);
+    assertEquals(3, summary.recallByLabel().length);
+    assertEquals(summary.objectiveHistory().length - 1, summary.totalIterations());
+
+    MultilayerPerceptronClassificationSummary onTest = model.evaluate(test);
+    assertEquals(evaluator.setMetricName("accuracy").evaluate(predicting.transform(test)), onTest.accuracy(), 1e-12);
+    assertEquals(evaluator.setMetricName("weightedRecall").evaluate(predicting.transform(test)),
+        onTest.weightedRecall(), 1e-12);
+    IllegalArgumentException noLabel = assertThrows(IllegalArgumentException.class,
+        () -> model.evaluate(test.drop("label")));
+    assertTrue(noLabel.getMessage().contains("Input column label does not exist"), noLabel.getMessage());
+
+    model.write().save(dir.resolve("model").toString());
+    LeakyMLPClassificationModel loaded = LeakyMLPClassificationModel.load(dir.resolve("model").toString());
+    assertFalse(loaded.hasSummary(), "summaries are not saved");
+    IllegalStateException none = assertThrows(IllegalStateException.class, loaded::summary);
+    assertTrue(none.getMessage().contains("summaries exist only on models fitted in this session"), none.getMessage());
+    assertEquals(onTest.accuracy(), loaded.evaluate(test).accuracy(), 0.0);
+
+    // Spark 4.1+'s Connect server offloads a cached model with saveSummary and brings it back with loadSummary
+    String saved = dir.resolve("summary").toString();
+    model.saveSummary(saved);
+    loaded.loadSummary(saved, train);
+    assertArrayEquals(summary.objectiveHistory(), loaded.summary().objectiveHistory(), 0.0);
+    assertEquals(summary.totalIterations(), loaded.summary().totalIterations());
+    assertEquals(summary.numPartitions(), loaded.summary().numPartitions());
+    assertEquals(summary.accuracy(), loaded.summary().accuracy(), 0.0);
   }
 }
