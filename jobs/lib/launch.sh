@@ -9,7 +9,7 @@ LEAKY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LEAKY_CONF="${LEAKY_CONF_DIR:-$LEAKY_ROOT/conf}"
 
 # The Spark line to build for and run on: with SPARK_HOME, the one its jars are
-# (jars/spark-core_2.13-4.2.0.jar is 4.2); without it, LEAKY_SPARK (3.5, the default, 4.0, 4.1, 4.2).
+# (jars/spark-core_2.13-4.2.0.jar is 4.2; 4.3 runs the 4.2 jar); without it, LEAKY_SPARK (3.5, the default, 4.0, 4.1, 4.2).
 leaky_line() {
   local line core
   if [ -n "${SPARK_HOME:-}" ]; then
@@ -25,7 +25,9 @@ leaky_line() {
   fi
   case "$line" in
     3.5|4.0|4.1|4.2) echo "$line" ;;
-    *) echo "leaky-spark: Spark $line is not a supported line (3.5, 4.0, 4.1, 4.2)" >&2; return 2 ;;
+    # Maven serves no Spark 4.3 jars to build against; a SPARK_HOME of 4.3 runs the 4.2 jar
+    4.3) if [ -n "${SPARK_HOME:-}" ]; then echo 4.2; else echo "leaky-spark: Spark 4.3 runs the 4.2 jar through a SPARK_HOME of 4.3; set SPARK_HOME, or LEAKY_SPARK=4.2" >&2; return 2; fi ;;
+    *) echo "leaky-spark: Spark $line is not a supported line (3.5, 4.0, 4.1, 4.2, and 4.3 through SPARK_HOME)" >&2; return 2 ;;
   esac
 }
 LEAKY_LINE="$(leaky_line)"

@@ -11,7 +11,7 @@ def test_the_jar_is_the_one_of_the_installed_pyspark_line():
     line = ".".join(pyspark.__version__.split(".")[:2])
     path = leaky_spark.jar_path()
     assert os.path.isfile(path)
-    assert path.endswith("-" + line + "-SNAPSHOT.jar")
+    assert path.endswith("-" + {"4.3": "4.2"}.get(line, line) + "-SNAPSHOT.jar")
     scala = "2.12" if line == "3.5" else "2.13"
     assert os.path.basename(path).startswith("leaky-spark_" + scala + "-")
     assert leaky_spark.jar_path(line) == path
@@ -27,12 +27,13 @@ def test_each_line_gets_its_own_jar_and_a_missing_one_says_how_to_build_it(tmp_p
     monkeypatch.setattr(leaky_spark, "_JARS", str(tmp_path))
     assert leaky_spark.jar_path("3.5") == str(tmp_path / "leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar")
     assert leaky_spark.jar_path("4.2") == str(tmp_path / "leaky-spark_2.13-0.1.0-4.2-SNAPSHOT.jar")
+    assert leaky_spark.jar_path("4.3") == leaky_spark.jar_path("4.2"), "Spark 4.3 runs the 4.2 jar"
     with pytest.raises(FileNotFoundError, match="no jar for Spark 4.1 .*mvn -B -DskipTests package -Pspark-4.1"):
         leaky_spark.jar_path("4.1")
 
 
 def test_an_unsupported_line_is_refused():
-    with pytest.raises(ValueError, match="supports the Spark lines 3.5, 4.0, 4.1, 4.2, not 3.4"):
+    with pytest.raises(ValueError, match="supports the Spark lines 3.5, 4.0, 4.1, 4.2, 4.3, not 3.4"):
         leaky_spark.jar_path("3.4")
 
 

@@ -24,6 +24,10 @@ EXTENSIONS = "dev.leakyspark.sql.LeakyReluExtensions"
 #: The Spark lines a jar is built for (``major.minor``).
 SPARK_LINES = ("3.5", "4.0", "4.1", "4.2")
 
+#: Spark lines that run the jar of an earlier line: Maven serves no Spark 4.3 jars to build
+#: against, and the 4.2 jar passes the Python suite and the jobs on Spark 4.3.
+RUNS_ON = {"4.3": "4.2"}
+
 _JARS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jars")
 
 
@@ -31,7 +35,8 @@ def jar_path(spark_line: Optional[str] = None) -> str:
     """The path of the bundled jar for ``spark_line`` (such as ``"3.5"`` or ``"4.2"``).
 
     By default the line is that of the installed pyspark. A jar runs only on the Spark line it was
-    built for, so a line the package holds no jar for is an error that says how to build one.
+    built for, so a line the package holds no jar for is an error that says how to build one;
+    Spark 4.3 runs the 4.2 jar (``RUNS_ON``).
 
     >>> leaky_spark.jar_path("3.5")  # doctest: +SKIP
     '.../site-packages/leaky_spark/jars/leaky-spark_2.12-0.1.0-3.5-SNAPSHOT.jar'
@@ -40,9 +45,10 @@ def jar_path(spark_line: Optional[str] = None) -> str:
         import pyspark
 
         spark_line = ".".join(pyspark.__version__.split(".")[:2])
+    spark_line = RUNS_ON.get(spark_line, spark_line)
     if spark_line not in SPARK_LINES:
-        raise ValueError(
-            "leaky-spark supports the Spark lines " + ", ".join(SPARK_LINES) + ", not " + spark_line)
+        raise ValueError("leaky-spark supports the Spark lines " + ", ".join(SPARK_LINES + tuple(RUNS_ON))
+                         + ", not " + spark_line)
     found = [j for j in glob.glob(os.path.join(_JARS, "leaky-spark_2.1?-*-" + spark_line + "-*.jar"))
              if not j.endswith(("-tests.jar", "-jobs.jar"))]
     if not found:

@@ -55,7 +55,8 @@ final class ItSupport {
    * which the Python suite installs in the build folder's python-venv before the integration tests.
    */
   static Path sparkDistribution() throws IOException {
-    Path venv = JobProcess.BUILD.resolve("python-venv");
+    // on 4.2, a second run of ScriptsIT takes pyspark 4.3's, from its own venv (pom.xml)
+    Path venv = Path.of(System.getProperty("leaky.pyspark.venv", JobProcess.BUILD.resolve("python-venv").toString()));
     try (var found = Files.find(venv, 5,
         (p, a) -> p.endsWith("site-packages/pyspark") && Files.isRegularFile(p.resolve("bin/spark-submit")))) {
       return found.findFirst().orElseThrow(() -> new AssertionError("no pyspark distribution under " + venv

@@ -60,6 +60,9 @@ class ScriptsIT {
   @Test
   void aSparkHomeRunsTheJobThroughItsOwnSparkSubmit(SparkSession spark, @TempDir Path dir) throws Exception {
     Path pyspark = ItSupport.sparkDistribution();
+    String version = System.getProperty("leaky.pyspark.version", "");
+    assertTrue(Files.exists(pyspark.resolve("jars/spark-core_" + System.getProperty("leaky.scala.binary.version")
+        + "-" + version + ".jar")), "the distribution of pyspark " + version + ": " + pyspark);
     Path home = Files.createDirectories(dir.resolve("spark-home/conf"));
     Files.createSymbolicLink(home.resolveSibling("bin"), pyspark.resolve("bin"));
     Files.createSymbolicLink(home.resolveSibling("jars"), pyspark.resolve("jars"));
@@ -89,7 +92,7 @@ class ScriptsIT {
     try (JobProcess old = JobProcess.start(Map.of("SPARK_HOME", empty.getParent().toString()),
         List.of("jobs/preprocess", "--help"))) {
       assertEquals(2, old.waitForExit(Duration.ofMinutes(1)), old.output());
-      assertTrue(old.output().contains("Spark 3.4 is not a supported line (3.5, 4.0, 4.1, 4.2)"), old.output());
+      assertTrue(old.output().contains("Spark 3.4 is not a supported line (3.5, 4.0, 4.1, 4.2, and 4.3 through SPARK_HOME)"), old.output());
     }
   }
 }
