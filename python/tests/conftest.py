@@ -38,3 +38,14 @@ def jvm(spark):
 
 # Spark Connect's Python client starts a local server from pyspark's own jars on 4.x only
 collect_ignore = ["test_connect.py"] if pyspark.__version__.startswith("3.") else []
+
+
+def pyspark_check_params(spark, stage):
+    """pyspark's own param-consistency check, as its ML tests run it."""
+    import unittest
+
+    from pyspark.testing.mlutils import check_params
+
+    checker = unittest.TestCase()
+    checker.sc = spark.sparkContext
+    check_params(checker, stage, check_params_exist=True)

@@ -1,7 +1,5 @@
 """The LeakyMLPClassifier wrappers: every param reaches the JVM estimator, and a fit from Python
 equals the same fit from the JVM."""
-import unittest
-
 import numpy as np
 import pytest
 from pyspark.ml.classification import (MultilayerPerceptronClassificationSummary,
@@ -11,8 +9,8 @@ from pyspark.ml.evaluation import MulticlassClassificationEvaluator
 from pyspark.ml.linalg import DenseVector, Vectors
 from pyspark.ml.param.shared import HasMaxIter, HasSeed, HasSolver, HasThresholds
 from pyspark.ml.util import HasTrainingSummary
-from pyspark.testing.mlutils import check_params
 
+from conftest import pyspark_check_params
 from leaky_spark.data import generated
 from leaky_spark.ml.classification import (LeakyMLPClassificationModel, LeakyMLPClassifier,
                                            LeakyMLPTrainingSummary)
@@ -72,13 +70,6 @@ def test_every_param_has_the_jvm_default_and_reaches_the_jvm(spark, jvm):
             assert java_value(stage._java_obj, name) == expected, name
             assert java_value(stage._java_obj, name) != (java_value(java, name) if java.hasDefault(
                 java.getParam(name)) else None), name
-
-
-def pyspark_check_params(spark, stage):
-    """pyspark's own param-consistency check, as its ML tests run it."""
-    checker = unittest.TestCase()
-    checker.sc = spark.sparkContext
-    check_params(checker, stage, check_params_exist=True)
 
 
 def test_the_stages_are_pyspark_probabilistic_classifiers_and_pass_its_param_check(spark, data, tmp_path):

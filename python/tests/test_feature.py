@@ -28,6 +28,17 @@ def test_defaults_are_the_jvm_stage_defaults(spark, jvm):
     assert {p.name for p in relu.params} == {p.name() for p in java.params()}
 
 
+def test_pyspark_param_check_passes_and_the_columns_are_pyspark_shared_params(spark, tmp_path):
+    from pyspark.ml.param.shared import HasInputCol, HasInputCols, HasOutputCol, HasOutputCols
+    from conftest import pyspark_check_params
+
+    relu = LeakyReLU(inputCols=["a", "b"], outputCols=["c", "d"], alpha=0.3)
+    assert all(isinstance(relu, mixin) for mixin in (HasInputCol, HasInputCols, HasOutputCol, HasOutputCols))
+    relu.save(str(tmp_path / "relu"))
+    for stage in (LeakyReLU(), relu, LeakyReLU.load(str(tmp_path / "relu"))):
+        pyspark_check_params(spark, stage)
+
+
 def test_keyword_constructor_setters_and_setParams_reach_the_jvm(df):
     relu = LeakyReLU(inputCol="features", outputCol="out", alpha=0.5)
     assert (relu.getInputCol(), relu.getOutputCol(), relu.getAlpha()) == ("features", "out", 0.5)
