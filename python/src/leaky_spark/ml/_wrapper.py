@@ -29,6 +29,16 @@ def expose_as_jvm_package(module_name: str, java_package: str) -> None:
     sys.modules.setdefault(java_package, sys.modules[module_name])
 
 
+def refuse_over_connect(wrapper: Any, what: str) -> None:
+    """Fails on Spark Connect, where ``wrapper.what`` cannot be reached: the server lets clients
+    call only the methods it lists for Spark's own models and summaries."""
+    if remote():
+        raise RuntimeError(
+            "%s.%s is not available over Spark Connect, whose server lets clients call only the "
+            "methods it lists for Spark's own models and summaries; fit, transform, save and load "
+            "work" % (type(wrapper).__name__, what))
+
+
 class _StageReader(JavaMLReader):
     @classmethod
     def _java_loader_class(cls, clazz: Type[Any]) -> str:
@@ -62,13 +72,8 @@ class JavaStage(JavaMLReadable):
         self._java_obj = self._new_java_obj(self._java_class, self.uid)
 
     def _jvm(self, what: str) -> Any:
-        """The JVM object, for what Spark Connect cannot reach: its server lets clients call only
-        the model methods on a fixed list of Spark's own classes."""
-        if not isinstance(self._java_obj, JavaObject):
-            raise RuntimeError(
-                "%s.%s is not available over Spark Connect, whose server lets clients call only the "
-                "methods it lists for Spark's own models; fit, transform, save and load work"
-                % (type(self).__name__, what))
+        """The JVM object, for what Spark Connect cannot reach."""
+        refuse_over_connect(self, what)
         return self._java_obj
 
     def _set(self, **kwargs: Any) -> "JavaStage":

@@ -21,7 +21,7 @@ from pyspark.ml.util import HasTrainingSummary, JavaMLWritable
 from pyspark.ml.wrapper import _java2py
 from pyspark.sql import DataFrame
 
-from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package, remote
+from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package, refuse_over_connect
 
 __all__ = ["LeakyMLPClassifier", "LeakyMLPClassificationModel", "LeakyMLPTrainingSummary"]
 
@@ -219,12 +219,9 @@ class LeakyMLPTrainingSummary(MultilayerPerceptronClassificationTrainingSummary)
     @property
     def numPartitions(self) -> int:
         """The partitions the fit trained on: numPartitions, or the number it chose from the
-        data when numPartitions was 0. Not over Spark Connect, whose server admits only Spark's
-        own summary methods."""
-        if remote():
-            raise RuntimeError("LeakyMLPTrainingSummary.numPartitions is not available over Spark "
-                               "Connect, whose server lets clients call only the summary methods "
-                               "Spark's own summaries have; the fit logs it")
+        data when numPartitions was 0 (the fit logs it). Not over Spark Connect, whose server
+        admits only Spark's own summary methods."""
+        refuse_over_connect(self, "numPartitions")
         return int(self._call_java("numPartitions"))
 
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.plugin.PluginContext;
 
@@ -32,10 +35,13 @@ public final class HoldTasks extends TaskStartPlugin {
     if (!Files.exists(hold) || task.attemptNumber() > 0) {
       return;
     }
-    try {
+    try (WatchService deletions = dir.getFileSystem().newWatchService()) {
+      dir.register(deletions, StandardWatchEventKinds.ENTRY_DELETE);  // before the check, so no deletion is missed
       Files.writeString(dir.resolve("held-" + executor.executorID()), executor.conf().getAppId());
-      while (Files.exists(hold)) {
-        Thread.sleep(20); // until the test lets go, or kills this executor
+      while (Files.exists(hold)) {  // until the test deletes hold, or kills this executor
+        WatchKey key = deletions.take();
+        key.pollEvents();
+        key.reset();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

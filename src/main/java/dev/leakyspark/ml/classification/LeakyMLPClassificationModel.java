@@ -39,7 +39,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -164,7 +163,7 @@ public class LeakyMLPClassificationModel
    * }</pre>
    */
   public MultilayerPerceptronClassificationSummary evaluate(Dataset<?> dataset) {
-    Schemas.input(dataset.schema(), getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
+    LeakyMLPClassifier.checkLabel(dataset.schema(), getLabelCol());
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
     return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), "");
   }

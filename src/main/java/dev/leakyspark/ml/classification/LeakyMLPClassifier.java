@@ -126,7 +126,7 @@ public class LeakyMLPClassifier
       throw new IllegalArgumentException(
           "LeakyMLPClassifier " + uid + ": layers is not set; e.g. setLayers(new int[] {784, 128, 10})");
     }
-    Schemas.input(schema, getLabelCol(), type -> type instanceof NumericType, "numeric (class indices)");
+    checkLabel(schema, getLabelCol());
     int classes = getLayers()[getLayers().length - 1];
     if (isDefined(thresholds()) && getThresholds().length != classes) {
       throw new IllegalArgumentException("LeakyMLPClassifier " + uid + ": thresholds has " + getThresholds().length
@@ -139,6 +139,11 @@ public class LeakyMLPClassifier
     }
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
     return super.transformSchema(schema);
+  }
+
+  /** Refuses a missing or non-numeric label column; the model's {@code evaluate} checks the same. */
+  static void checkLabel(StructType schema, String column) {
+    Schemas.input(schema, column, type -> type instanceof NumericType, "numeric (class indices)");
   }
 
   /** The fit; MLlib's {@code fit} checks the schema first, casts the label to double and copies the params to the model. */

@@ -24,7 +24,7 @@ public final class LeakyMLPTrainingSummary extends MultilayerPerceptronClassific
 
   LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, double[] objectiveHistory,
       int totalIterations, int numPartitions) {
-    super(predictions, predictionCol, labelCol, "", objectiveHistory.clone());
+    super(predictions, predictionCol, labelCol, "", objectiveHistory);
     this.totalIterations = totalIterations;
     this.numPartitions = numPartitions;
   }
