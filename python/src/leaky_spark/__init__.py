@@ -67,6 +67,7 @@ def _expose_stages_to_pyspark() -> None:
     try:
         import leaky_spark.ml.classification  # noqa: F401
         import leaky_spark.ml.feature  # noqa: F401
+        import leaky_spark.ml.regression  # noqa: F401
     except ImportError:  # pyspark.ml needs numpy; without it, no stage loads anyway
         pass
 

@@ -52,3 +52,15 @@ def generated(spark: SparkSession, rows: int, dims: int,
     else:
         jdf = gen.rows(spark._jsparkSession, rows, dims, partitions)
     return DataFrame(jdf, spark)
+
+
+def friedman1(spark: SparkSession, rows: int, seed: int = 0) -> DataFrame:
+    """Friedman's first regression benchmark, computed on the executors: rows ``(id, label,
+    features)`` with 10 features uniform on [0, 1) and
+    ``label = 10 sin(pi x0 x1) + 20 (x2 - 0.5)^2 + 10 x3 + 5 x4 + N(0, 1)``, seeded by ``seed``.
+
+    >>> friedman1(spark, 1000, seed=42).columns  # doctest: +SKIP
+    ['id', 'label', 'features']
+    """
+    gen = java_class("dev.leakyspark.data.Generated")
+    return DataFrame(gen.friedman1(spark._jsparkSession, rows, seed), spark)

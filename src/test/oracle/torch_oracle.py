@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Golden values for the MLP kernels, from PyTorch in float64: an oracle independent of our code.
 
-For small nets on small fixed inputs it writes, per case, the mean cross-entropy (plus the L2
-term), the gradient of the summed cross-entropy, the softmax probabilities, and the weights after
-three Adam steps on the objective (mean cross-entropy plus L2), all in the flat weight layout of
+For small nets on small fixed inputs it writes, per case, the mean loss (plus the L2 term), the
+gradient of the summed loss, the outputs (softmax probabilities for cross-entropy, the output for
+squared error), and the weights after three Adam steps on the objective (mean loss plus L2), all
+in the flat weight layout of
 dev.leakyspark.nn.Network: per layer, the out x in weight matrix in column-major order, then the
 out biases. NetworkOracleTest compares the Java kernels with these values at 1e-10 relative.
 
@@ -24,14 +25,19 @@ ROWS = 6
 LEARNING_RATE = 0.05
 ADAM_STEPS = 3
 
-# name, layers, alpha, L2 regParam
+CROSS_ENTROPY = "cross-entropy"
+SQUARED_ERROR = "squared-error"
+
+# name, layers, alpha, L2 regParam, loss
 CASES = [
-    ("alpha-0.01", [3, 4, 3], 0.01, 0.0),
-    ("alpha-0", [3, 4, 3], 0.0, 0.0),
-    ("alpha-minus-0.5", [3, 4, 3], -0.5, 0.0),
-    ("alpha-2", [3, 4, 3], 2.0, 0.0),
-    ("two-hidden", [3, 5, 4, 3], 0.01, 0.0),
-    ("l2", [3, 4, 3], 0.01, 0.1),
+    ("alpha-0.01", [3, 4, 3], 0.01, 0.0, CROSS_ENTROPY),
+    ("alpha-0", [3, 4, 3], 0.0, 0.0, CROSS_ENTROPY),
+    ("alpha-minus-0.5", [3, 4, 3], -0.5, 0.0, CROSS_ENTROPY),
+    ("alpha-2", [3, 4, 3], 2.0, 0.0, CROSS_ENTROPY),
+    ("two-hidden", [3, 5, 4, 3], 0.01, 0.0, CROSS_ENTROPY),
+    ("l2", [3, 4, 3], 0.01, 0.1, CROSS_ENTROPY),
+    ("squared-error", [3, 4, 1], 0.01, 0.0, SQUARED_ERROR),
+    ("squared-error-two-hidden-l2", [3, 5, 4, 1], -0.5, 0.1, SQUARED_ERROR),
 ]
 
 
@@ -85,42 +91,54 @@ def l2(params, reg):
     return reg / 2 * sum((params[l] ** 2).sum() for l in range(0, len(params), 2))
 
 
-def case(layers, alpha, reg):
+def summed_loss(outputs, y, loss):
+    """Cross-entropy of the softmax against class indices, or half the squared error of the one
+    output, summed over the rows."""
+    if loss == CROSS_ENTROPY:
+        return F.cross_entropy(outputs, y, reduction="sum")
+    return 0.5 * F.mse_loss(outputs[:, 0], y, reduction="sum")
+
+
+def case(layers, alpha, reg, loss):
     x = torch.tensor(features(ROWS, layers[0]))
-    y = torch.tensor([i % layers[-1] for i in range(ROWS)])
+    if loss == CROSS_ENTROPY:
+        y = torch.tensor([i % layers[-1] for i in range(ROWS)])
+    else:
+        y = torch.tensor([2.5 * math.sin(0.9 * i) + 0.5 for i in range(ROWS)])
     flat = flat_weights(layers)
 
     params = unflatten(flat, layers)
-    logits = scores(params, x, alpha)
-    summed = F.cross_entropy(logits, y, reduction="sum")
+    z = scores(params, x, alpha)
+    summed = summed_loss(z, y, loss)
     summed.backward()
     gradient = flatten([p.grad for p in params])
     objective = (summed / ROWS + l2(params, reg)).item()
-    probabilities = F.softmax(logits, dim=1).detach()
+    outputs = (F.softmax(z, dim=1) if loss == CROSS_ENTROPY else z).detach()
 
     params = unflatten(flat, layers)
     adam = torch.optim.Adam(params, lr=LEARNING_RATE)
     steps = []
     for _ in range(ADAM_STEPS):
         adam.zero_grad()
-        loss = F.cross_entropy(scores(params, x, alpha), y, reduction="mean") + l2(params, reg)
-        loss.backward()
+        mean = summed_loss(scores(params, x, alpha), y, loss) / ROWS + l2(params, reg)
+        mean.backward()
         adam.step()
         steps.append(flatten([p.detach() for p in params]))
 
     return {
-        "layers": layers, "alpha": alpha, "regParam": reg, "learningRate": LEARNING_RATE,
-        "features": x.reshape(-1).tolist(), "labels": y.tolist(), "weights": flat,
-        "objective": objective, "summedCrossEntropy": summed.item(), "gradient": gradient,
-        "probabilities": probabilities.reshape(-1).tolist(), "adamSteps": steps,
+        "layers": layers, "alpha": alpha, "regParam": reg, "loss": loss,
+        "learningRate": LEARNING_RATE, "features": x.reshape(-1).tolist(),
+        "labels": [float(v) for v in y.tolist()], "weights": flat, "objective": objective,
+        "summedLoss": summed.item(), "gradient": gradient,
+        "outputs": outputs.reshape(-1).tolist(), "adamSteps": steps,
         "torch": torch.__version__,
     }
 
 
 def main(out):
     out.mkdir(parents=True, exist_ok=True)
-    for name, layers, alpha, reg in CASES:
-        values = case(layers, alpha, reg)
+    for name, layers, alpha, reg, loss in CASES:
+        values = case(layers, alpha, reg, loss)
         text = "{\n" + ",\n".join(" %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in values.items()) + "\n}\n"
         (out / ("torch-" + name + ".json")).write_text(text)
         print("wrote", out / ("torch-" + name + ".json"))

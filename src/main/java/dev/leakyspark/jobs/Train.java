@@ -7,6 +7,8 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
+import dev.leakyspark.ml.regression.LeakyMLPRegressor;
 import dev.leakyspark.ml.util.Schemas;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
@@ -35,12 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code jobs/train} batch job: fits a pipeline ending in {@link LeakyMLPClassifier}, evaluates
- * it on a test set, and writes the {@code PipelineModel} and a metrics folder ({@code metrics.json},
- * {@code loss.png}, {@code confusion-matrix.png}).
+ * The {@code jobs/train} batch job: fits a pipeline ending in {@link LeakyMLPClassifier} (or, with
+ * {@code --task regression}, {@link LeakyMLPRegressor}), evaluates it on a test set, and writes the
+ * {@code PipelineModel} and a metrics folder ({@code metrics.json}, {@code loss.png}, and for
+ * classification {@code confusion-matrix.png}).
  *
  * <pre>{@code
  * jobs/train --train train.parquet --test test.parquet --layers 784,256,128,10 --model /models/mlp
+ * jobs/train --task regression --train houses.parquet --label price --layers 12,64,1 --model /models/price
  * }</pre>
  */
 public final class Train {
@@ -49,9 +54,12 @@ public final class Train {
   static final String SCALED = "scaled_features";
   static final String ASSEMBLED = "assembled_features";
 
-  /** What a run produced. */
-  record Result(Evaluation evaluation, long trainRows, int[] layers, int iterations, int numPartitions,
-      double seconds, List<String> blas) {}
+  /** What a run produced: a classification's {@code evaluation} or a regression's {@code errors}, the other null. */
+  record Result(Evaluation evaluation, RegressionErrors errors, long trainRows, int[] layers, int iterations,
+      int numPartitions, double seconds, List<String> blas) {}
+
+  /** A regression's test errors, as {@code RegressionEvaluator} computes them. */
+  record RegressionErrors(double rmse, double mae, double r2, long total) {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -61,15 +69,22 @@ public final class Train {
   public static int run(String[] args) {
     return Jobs.run("train", TrainOptions.USAGE, args, TrainOptions::parse, (spark, options) -> {
       Result r = run(spark, options);
-      Evaluation e = r.evaluation();
-      System.out.printf(Locale.ROOT,
-          "train: test accuracy %.4f, weighted F1 %.4f on %d rows (layers %s, %s, %d %s on %d rows, %.1f s)%n",
-          e.accuracy(), e.weightedF1(), e.total(), join(r.layers()), options.mlp().getSolver(), r.iterations(),
-          stepName(options.mlp()) + "s", r.trainRows(), r.seconds());
+      String fit = String.format(Locale.ROOT, "layers %s, %s, %d %s on %d rows, %.1f s", join(r.layers()),
+          options.mlp().getSolver(), r.iterations(), stepName(options.mlp()) + "s", r.trainRows(), r.seconds());
+      if (r.errors() != null) {
+        RegressionErrors e = r.errors();
+        System.out.printf(Locale.ROOT, "train: test RMSE %.4f, MAE %.4f, R2 %.4f on %d rows (%s)%n", e.rmse(),
+            e.mae(), e.r2(), e.total(), fit);
+      } else {
+        Evaluation e = r.evaluation();
+        System.out.printf(Locale.ROOT, "train: test accuracy %.4f, weighted F1 %.4f on %d rows (%s)%n",
+            e.accuracy(), e.weightedF1(), e.total(), fit);
+      }
       System.out.println("train: BLAS    " + String.join(", ", r.blas())
           + (r.blas().stream().anyMatch(b -> b.startsWith("JNI")) ? " (native)" : " (JVM; install OpenBLAS for native speed)"));
       System.out.println("train: model   " + options.model());
-      System.out.println("train: metrics " + options.metrics() + " (metrics.json, loss.png, confusion-matrix.png)");
+      System.out.println("train: metrics " + options.metrics() + " (metrics.json, loss.png"
+          + (r.errors() == null ? ", confusion-matrix.png)" : ")"));
     });
   }
 
@@ -96,31 +111,46 @@ public final class Train {
       }
       LeakyMLPClassifier mlp = options.mlp().copy(ParamMap.empty());
       if (!mlp.isDefined(mlp.layers())) {
-        mlp.setLayers(inferLayers(train, stages, features, options.label()));
+        mlp.setLayers(inferLayers(train, stages, features, options));
       }
       if (options.standardize()) {
         stages.add(new StandardScaler().setInputCol(features).setOutputCol(SCALED).setWithMean(true).setWithStd(true));
         features = SCALED;
       }
       mlp.setFeaturesCol(features);
-      stages.add(mlp);
+      // the regressor shares every param the options set on the classifier that holds them
+      stages.add(options.regression() ? mlp.copyValues(new LeakyMLPRegressor(mlp.uid()), ParamMap.empty()) : mlp);
 
       long trainRows = train.count();
       LOG.info("Fitting {} on {} rows of {}", describe(stages), trainRows, source(options.train()));
       long began = System.nanoTime();
       PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
       double seconds = (System.nanoTime() - began) / 1e9;
-      LeakyMLPClassificationModel mlpModel = (LeakyMLPClassificationModel) model.stages()[model.stages().length - 1];
+      Transformer fitted = model.stages()[model.stages().length - 1];
 
       LOG.info("Evaluating on {}", options.test() == null ? "the held-out rows" : options.test());
-      Evaluation evaluation = TrainReport.evaluate(model.transform(test), options.label(), mlpModel.getPredictionCol(),
-          mlpModel.numClasses());
-      if (evaluation.total() == 0) {
-        throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
+      Dataset<Row> scored = model.transform(test);
+      Result result;
+      double[] history;
+      if (fitted instanceof LeakyMLPRegressionModel regression) {
+        RegressionErrors errors = TrainReport.regressionErrors(scored, options.label(), regression.getPredictionCol());
+        if (errors.total() == 0) {
+          throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
+        }
+        history = regression.summary().objectiveHistory();
+        result = new Result(null, errors, trainRows, mlp.getLayers(), regression.summary().totalIterations(),
+            regression.summary().numPartitions(), seconds, TrainReport.blasBackends(spark));
+      } else {
+        LeakyMLPClassificationModel mlpModel = (LeakyMLPClassificationModel) fitted;
+        Evaluation evaluation = TrainReport.evaluate(scored, options.label(), mlpModel.getPredictionCol(),
+            mlpModel.numClasses());
+        if (evaluation.total() == 0) {
+          throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
+        }
+        history = mlpModel.summary().objectiveHistory();
+        result = new Result(evaluation, null, trainRows, mlp.getLayers(), mlpModel.summary().totalIterations(),
+            mlpModel.summary().numPartitions(), seconds, TrainReport.blasBackends(spark));
       }
-      double[] history = mlpModel.summary().objectiveHistory();
-      Result result = new Result(evaluation, trainRows, mlp.getLayers(), mlpModel.summary().totalIterations(),
-          mlpModel.summary().numPartitions(), seconds, TrainReport.blasBackends(spark));
 
       Path stagedModel = DataIO.staging(options.model());
       Path stagedMetrics = DataIO.staging(options.metrics());
@@ -173,6 +203,11 @@ public final class Train {
 
   @SuppressWarnings("unchecked")
   private static Dataset<Row>[] readSplit(SparkSession spark, TrainOptions options) throws IOException {
+    if (options.train() == null && options.regression()) {
+      LOG.info("No --train: generating 25000 rows of Friedman #1 (seed {})", options.mlp().getSeed());
+      return Generated.friedman1(spark, 25_000, options.mlp().getSeed())
+          .randomSplit(new double[] {0.8, 0.2}, options.mlp().getSeed());
+    }
     if (options.train() == null) {
       LOG.info("No --train and no Fashion-MNIST at {}: generating 25000 rows of 64 features", Idx.FASHION_MNIST_DIR);
       return Generated.rows(spark, 25_000, 64).randomSplit(new double[] {0.8, 0.2}, options.mlp().getSeed());
@@ -206,9 +241,11 @@ public final class Train {
 
   /**
    * The size of the {@code features} vector that {@code stages} make, 256, 128 and the number of
-   * classes (largest label + 1).
+   * classes (largest label + 1), or 1 for regression.
    */
-  private static int[] inferLayers(Dataset<Row> train, List<PipelineStage> stages, String features, String label) {
+  private static int[] inferLayers(Dataset<Row> train, List<PipelineStage> stages, String features,
+      TrainOptions options) {
+    String label = options.label();
     Row first = train.select(col(label)).na().drop().agg(max(col(label).cast("double"))).first();
     if (first.isNullAt(0)) {
       throw new IllegalArgumentException("The training data is empty, or column " + label + " holds only nulls");
@@ -216,9 +253,10 @@ public final class Train {
     Dataset<Row> one = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train.limit(1))
         .transform(train.limit(1));
     int inputs = ((Vector) one.select(features).first().get(0)).size();
-    int classes = Math.max(2, (int) Math.floor(first.getDouble(0)) + 1);
-    int[] layers = {inputs, 256, 128, classes};
-    LOG.info("No --layers: using {} (feature size, 256, 128, number of classes)", join(layers));
+    int outputs = options.regression() ? 1 : Math.max(2, (int) Math.floor(first.getDouble(0)) + 1);
+    int[] layers = {inputs, 256, 128, outputs};
+    LOG.info("No --layers: using {} (feature size, 256, 128, {})", join(layers),
+        options.regression() ? "one output" : "number of classes");
     return layers;
   }
 

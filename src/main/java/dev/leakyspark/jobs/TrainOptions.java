@@ -18,8 +18,13 @@ import org.apache.hadoop.fs.Path;
  * {@code mlp}, whose params check them; the job states only its own defaults ({@link #defaults}).
  * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
  */
-record TrainOptions(String train, String test, String inputFormat, List<String> features, LeakyMLPClassifier mlp,
-    boolean standardize, String model, String metrics, boolean resume, boolean overwrite) {
+record TrainOptions(String task, String train, String test, String inputFormat, List<String> features,
+    LeakyMLPClassifier mlp, boolean standardize, String model, String metrics, boolean resume, boolean overwrite) {
+
+  /** The {@code --task} that fits {@code LeakyMLPClassifier} (the default). */
+  static final String CLASSIFICATION = "classification";
+  /** The {@code --task} that fits {@code LeakyMLPRegressor}, with the same params. */
+  static final String REGRESSION = "regression";
 
   /** The job's classifier before any option: adam for 20 epochs, chosen on a validation split (docs/jobs.md). */
   static LeakyMLPClassifier defaults() {
@@ -30,14 +35,17 @@ record TrainOptions(String train, String test, String inputFormat, List<String> 
   private static final LeakyMLPClassifier D = defaults();
 
   static final String USAGE = String.join("\n",
-      "Usage: jobs/train [--train PATH [--test PATH]] [options]",
+      "Usage: jobs/train [--task T] [--train PATH [--test PATH]] [options]",
+      "  --task T              classification (default: LeakyMLPClassifier) or regression (LeakyMLPRegressor,",
+      "                        on the standardised label)",
       "  --train PATH          training data (for idx: a prefix such as .../fashion-mnist/train)",
       "  --test PATH           test data (default: 20% of --train, held out by --seed)",
       "  --input-format F      parquet (default), csv (with a header), json, libsvm or idx",
       "  --features C          a vector column, or numeric columns c1,c2,... to assemble (default features)",
-      "  --label C             numeric column of class indices 0..k-1 (default " + D.getLabelCol() + ")",
-      "  --layers L            sizes from input to classes, e.g. 784,256,128,10",
-      "                        (default: the feature size, 256, 128, the number of classes)",
+      "  --label C             numeric column: class indices 0..k-1, or the regression target (default "
+          + D.getLabelCol() + ")",
+      "  --layers L            sizes from input to classes (or 1 for regression), e.g. 784,256,128,10",
+      "                        (default: the feature size, 256, 128, the number of classes or 1)",
       "  --alpha A             Leaky ReLU slope of the hidden layers (default " + plain(D.getAlpha()) + ")",
       "  --solver S            " + ADAM + " (default) or " + LeakyMLPClassifier.LBFGS,
       "  --max-iter N          epochs for adam, iterations for l-bfgs (default " + D.getMaxIter() + ")",
@@ -54,34 +62,38 @@ record TrainOptions(String train, String test, String inputFormat, List<String> 
       "  --seed N              random seed (default " + D.getSeed() + ")",
       "  --standardize B       put a StandardScaler before the classifier: true (default) or false",
       "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
-      "  --metrics PATH        folder for metrics.json, loss.png and confusion-matrix.png (default next to the model)",
+      "  --metrics PATH        folder for metrics.json, loss.png and, for classification, confusion-matrix.png",
+      "                        (default next to the model)",
       "  --checkpoint DIR      write resumable checkpoints of the weights and optimiser state to DIR",
       "  --checkpoint-interval N  iterations or epochs between checkpoints (default " + D.getCheckpointInterval() + ")",
       "  --resume              continue from the newest checkpoint in --checkpoint DIR",
       "  --overwrite           replace an existing model or metrics folder, or old checkpoints",
       "  --conf FILE           read these options from a properties file (flags win)",
       "With no --train: Fashion-MNIST (train and t10k) from " + Idx.FASHION_MNIST_DIR + " if present,",
-      "else 25000 generated rows of 64 features, 20% held out for the test.",
+      "else 25000 generated rows of 64 features, 20% held out for the test; for regression, 25000 rows of",
+      "Friedman #1 (10 features), 20% held out.",
       "Examples:",
       "  jobs/train",
       "  jobs/train --solver l-bfgs --max-iter 100 --layers 784,128,10 --model /tmp/mlp --overwrite",
       "  jobs/train --train data.csv --input-format csv --features x1,x2,x3 --label y --layers 3,16,2",
+      "  jobs/train --task regression --solver l-bfgs --max-iter 200 --layers 10,64,1",
       "  jobs/train --conf conf/train.properties --max-iter 5",
       "  jobs/train --checkpoint /tmp/ckpt --model /tmp/mlp   # killed? run it again with --resume");
 
   static TrainOptions parse(String[] args) {
     Map<String, String> o = JobArgs.parse(args,
-        Set.of("train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
+        Set.of("task", "train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
             "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
             "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval"),
         Set.of("overwrite", "resume"));
     String train = o.get("train");
     String test = o.get("test");
+    String task = JobArgs.oneOf(o, "task", CLASSIFICATION, List.of(CLASSIFICATION, REGRESSION));
     String inputFormat = JobArgs.oneOf(o, "input-format", "parquet", DataIO.INPUT_FORMATS);
     if (train == null && test != null) {
       throw new JobArgs.UsageException("--test needs --train");
     }
-    if (train == null && Files.isDirectory(java.nio.file.Path.of(Idx.FASHION_MNIST_DIR))) {
+    if (train == null && task.equals(CLASSIFICATION) && Files.isDirectory(java.nio.file.Path.of(Idx.FASHION_MNIST_DIR))) {
       train = Idx.FASHION_MNIST_DIR + "/train";
       test = Idx.FASHION_MNIST_DIR + "/t10k";
       inputFormat = "idx";
@@ -116,8 +128,12 @@ record TrainOptions(String train, String test, String inputFormat, List<String> 
     if (resume && !mlp.isDefined(mlp.checkpointDir())) {
       throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
     }
-    return new TrainOptions(train, test, inputFormat, features, mlp, JobArgs.flag(o, "standardize", true), model,
+    return new TrainOptions(task, train, test, inputFormat, features, mlp, JobArgs.flag(o, "standardize", true), model,
         metrics, resume, JobArgs.flag(o, "overwrite", false));
+  }
+
+  boolean regression() {
+    return task.equals(REGRESSION);
   }
 
   String label() {

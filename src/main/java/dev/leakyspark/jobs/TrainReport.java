@@ -15,9 +15,11 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /** What {@code jobs/train} reports: the test evaluation, the BLAS, and the metrics folder with its charts. */
 final class TrainReport {
@@ -39,6 +41,20 @@ final class TrainReport {
     return new Evaluation(confusion);
   }
 
+  /** RMSE, MAE and R² of the {@code prediction} column against {@code label}, as {@code RegressionEvaluator} computes them. */
+  static Train.RegressionErrors regressionErrors(Dataset<Row> predictions, String label, String prediction) {
+    Dataset<Row> scored = predictions.select(col(label).cast("double").as("label"), col(prediction).as("prediction"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      RegressionEvaluator evaluator = new RegressionEvaluator();
+      return new Train.RegressionErrors(evaluator.setMetricName("rmse").evaluate(scored),
+          evaluator.setMetricName("mae").evaluate(scored), evaluator.setMetricName("r2").evaluate(scored),
+          scored.count());
+    } finally {
+      scored.unpersist();
+    }
+  }
+
   /** The BLAS implementations the executors load (JNIBLAS is native; VectorBLAS and Java11BLAS run in the JVM). */
   static List<String> blasBackends(SparkSession spark) {
     int slots = spark.sparkContext().defaultParallelism();
@@ -48,29 +64,41 @@ final class TrainReport {
         .distinct().collect().stream().sorted().toList();
   }
 
-  /** Writes {@code metrics.json}, {@code loss.png} and {@code confusion-matrix.png} into {@code dir}. */
+  /**
+   * Writes {@code metrics.json}, {@code loss.png} and (for a classification) {@code confusion-matrix.png}
+   * into {@code dir}.
+   */
   static void write(SparkSession spark, Path dir, TrainOptions options, LeakyMLPClassifier mlp, Train.Result result,
       double[] history) throws IOException {
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.mkdirs(dir);
     Evaluation e = result.evaluation();
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("accuracy", e.accuracy());
-    json.put("weightedF1", e.weightedF1());
-    json.put("testRows", e.total());
-    json.put("trainRows", result.trainRows());
-    json.put("confusionMatrix", e.confusion());
-    List<Map<String, Object>> perClass = new ArrayList<>();
-    for (int c = 0; c < e.confusion().length; c++) {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("class", c);
-      one.put("precision", e.precision(c));
-      one.put("recall", e.recall(c));
-      one.put("f1", e.f1(c));
-      one.put("support", e.support(c));
-      perClass.add(one);
+    json.put("task", options.task());
+    if (e == null) {
+      json.put("rmse", result.errors().rmse());
+      json.put("mae", result.errors().mae());
+      json.put("r2", result.errors().r2());
+      json.put("testRows", result.errors().total());
+      json.put("trainRows", result.trainRows());
+    } else {
+      json.put("accuracy", e.accuracy());
+      json.put("weightedF1", e.weightedF1());
+      json.put("testRows", e.total());
+      json.put("trainRows", result.trainRows());
+      json.put("confusionMatrix", e.confusion());
+      List<Map<String, Object>> perClass = new ArrayList<>();
+      for (int c = 0; c < e.confusion().length; c++) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("class", c);
+        one.put("precision", e.precision(c));
+        one.put("recall", e.recall(c));
+        one.put("f1", e.f1(c));
+        one.put("support", e.support(c));
+        perClass.add(one);
+      }
+      json.put("perClass", perClass);
     }
-    json.put("perClass", perClass);
     json.put("trainSeconds", result.seconds());
     json.put("blas", result.blas());
     json.put("iterations", result.iterations());
@@ -101,6 +129,9 @@ final class TrainReport {
     try (OutputStream out = fs.create(new Path(dir, "loss.png"), false)) {
       Charts.lossCurve(history, step, "Training loss, layers " + Train.join(mlp.getLayers()) + ", " + mlp.getSolver(),
           out);
+    }
+    if (e == null) {
+      return;
     }
     try (OutputStream out = fs.create(new Path(dir, "confusion-matrix.png"), false)) {
       Charts.confusionMatrix(e.confusion(), String.format(Locale.ROOT,

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * A fully connected network: affine layers with Leaky ReLU between them and softmax with
- * cross-entropy on top. All weights live in one flat array: for each layer, the
+ * A fully connected network: affine layers with Leaky ReLU between them and a {@link Loss} on the
+ * linear output, softmax with cross-entropy (classes) or squared error (one target). All weights live in one flat array: for each layer, the
  * {@code out x in} weight matrix in column-major order, then the {@code out} biases.
  * Passes work on a {@link Block} at a time through BLAS matrix-matrix products.
  *
@@ -17,21 +17,37 @@ import java.util.Random;
  * double[] w = net.initialWeights(42);
  * double[] grad = new double[net.numWeights()];
  * double lossSum = net.lossAndGradient(w, block, grad);   // adds into grad
+ * Network regression = new Network(new int[] {10, 64, 1}, 0.01, Network.Loss.SQUARED_ERROR);
  * }</pre>
  */
 public final class Network implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  /** What the output is trained on; the loss of a row, summed over a block. */
+  public enum Loss {
+    /** Softmax over the outputs with cross-entropy against the class index {@code y}: {@code logsumexp(z) - z[y]}. */
+    CROSS_ENTROPY,
+    /** One output {@code z} against the target {@code y}: {@code (z - y)^2 / 2}, so its gradient is {@code z - y}. */
+    SQUARED_ERROR
+  }
 
   private final int[] layers;
   private final double alpha;
+  private final Loss loss;
   private final int[] offsets;
 
+  /** A classifier's network: softmax with cross-entropy on top. */
+  public Network(int[] layers, double alpha) {
+    this(layers, alpha, Loss.CROSS_ENTROPY);
+  }
+
   /**
-   * @param layers sizes from input to output, at least 2 entries, all >= 1
+   * @param layers sizes from input to output, at least 2 entries, all >= 1; the last is 1 for
+   *     {@link Loss#SQUARED_ERROR}
    * @param alpha the Leaky ReLU slope of the hidden layers, finite
    */
-  public Network(int[] layers, double alpha) {
+  public Network(int[] layers, double alpha, Loss loss) {
     if (layers.length < 2 || Arrays.stream(layers).anyMatch(n -> n < 1)) {
       throw new IllegalArgumentException(
           "layers must have at least 2 entries, all >= 1, but got " + Arrays.toString(layers));
@@ -39,8 +55,13 @@ public final class Network implements Serializable {
     if (!Double.isFinite(alpha)) {
       throw new IllegalArgumentException("alpha must be finite but got " + alpha);
     }
+    if (loss == Loss.SQUARED_ERROR && layers[layers.length - 1] != 1) {
+      throw new IllegalArgumentException(
+          "squared error takes one output, so layers must end in 1, but got " + Arrays.toString(layers));
+    }
     this.layers = layers.clone();
     this.alpha = alpha;
+    this.loss = loss;
     this.offsets = new int[layers.length];
     for (int l = 0; l + 1 < layers.length; l++) {
       offsets[l + 1] = offsets[l] + layers[l] * layers[l + 1] + layers[l + 1];
@@ -53,6 +74,10 @@ public final class Network implements Serializable {
 
   public double alpha() {
     return alpha;
+  }
+
+  public Loss loss() {
+    return loss;
   }
 
   public int numInputs() {
@@ -120,7 +145,25 @@ public final class Network implements Serializable {
   }
 
   /**
-   * Output scores (logits, before softmax) of each row of {@code features}: a column-major
+   * A copy of {@code weights} whose output is {@code shift + scale * output}: the last layer's
+   * weights times {@code scale}, its biases times {@code scale} plus {@code shift}. Undoes a label
+   * standardised as {@code (y - shift) / scale}; {@code (-shift / scale, 1 / scale)} applies it.
+   */
+  public double[] withOutputScaled(double[] weights, double shift, double scale) {
+    checkWeights(weights);
+    double[] scaled = weights.clone();
+    int last = layers.length - 2;
+    for (int i = weightsAt(last); i < numWeights(); i++) {
+      scaled[i] *= scale;
+    }
+    for (int i = biasAt(last); i < numWeights(); i++) {
+      scaled[i] += shift;
+    }
+    return scaled;
+  }
+
+  /**
+   * Output scores (logits before softmax, or the regression output) of each row of {@code features}: a column-major
    * {@code numOutputs x rows} matrix.
    */
   public double[] scores(double[] weights, double[] features, int rows) {
@@ -147,7 +190,7 @@ public final class Network implements Serializable {
   }
 
   /**
-   * The summed cross-entropy of the block's rows, adding the gradient of that sum into
+   * The summed loss of the block's rows, adding the gradient of that sum into
    * {@code gradientSum} (so blocks can be accumulated).
    */
   public double lossAndGradient(double[] weights, Block block, double[] gradientSum) {
@@ -165,27 +208,8 @@ public final class Network implements Serializable {
     // pre[l]: pre-activations of layer l (l >= 1); act[l]: its output (act[0] is the input).
     double[][] pre = new double[layers.length][];
     double[][] act = forward(weights, block.features, n, pre);
-    double[] delta = act[last]; // scores, then softmax probabilities, then P - Y in place
-    int classes = numOutputs();
-    double loss = 0;
-    for (int j = 0; j < n; j++) {
-      int label = block.labels[j];
-      int start = j * classes;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = start; k < start + classes; k++) {
-        max = Math.max(max, delta[k]);
-      }
-      double sum = 0;
-      for (int k = start; k < start + classes; k++) {
-        sum += Math.exp(delta[k] - max);
-      }
-      double logSum = max + Math.log(sum);
-      loss += logSum - delta[start + label];
-      for (int k = start; k < start + classes; k++) {
-        delta[k] = Math.exp(delta[k] - logSum);
-      }
-      delta[start + label] -= 1.0;
-    }
+    double[] delta = act[last]; // the outputs, turned into the loss's gradient in place
+    double loss = this.loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(delta, block) : squaredErrorDelta(delta, block);
     BLAS blas = BLAS.getInstance();
     for (int l = last - 1; l >= 0; l--) {
       int in = layers[l];
@@ -207,6 +231,42 @@ public final class Network implements Serializable {
         }
         delta = previous;
       }
+    }
+    return loss;
+  }
+
+  /** The summed cross-entropy; turns the scores into {@code softmax - onehot(label)}. */
+  private double crossEntropyDelta(double[] delta, Block block) {
+    int classes = numOutputs();
+    double loss = 0;
+    for (int j = 0; j < block.size; j++) {
+      int label = (int) block.labels[j];
+      int start = j * classes;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = start; k < start + classes; k++) {
+        max = Math.max(max, delta[k]);
+      }
+      double sum = 0;
+      for (int k = start; k < start + classes; k++) {
+        sum += Math.exp(delta[k] - max);
+      }
+      double logSum = max + Math.log(sum);
+      loss += logSum - delta[start + label];
+      for (int k = start; k < start + classes; k++) {
+        delta[k] = Math.exp(delta[k] - logSum);
+      }
+      delta[start + label] -= 1.0;
+    }
+    return loss;
+  }
+
+  /** The summed {@code (z - y)^2 / 2}; turns the outputs into {@code z - y}. */
+  private static double squaredErrorDelta(double[] delta, Block block) {
+    double loss = 0;
+    for (int j = 0; j < block.size; j++) {
+      double error = delta[j] - block.labels[j];
+      loss += 0.5 * error * error;
+      delta[j] = error;
     }
     return loss;
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
+import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
 import dev.leakyspark.testing.LogCapture;
 import dev.leakyspark.testing.SharedSpark;
 import java.awt.image.BufferedImage;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -101,6 +103,35 @@ class TrainTest {
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(List.of("metrics", "model"), files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no staging folders left behind");
+    }
+  }
+
+  @Test
+  void regressionFitsTheRegressorAndReportsItsErrors(@TempDir Path out) throws Exception {
+    String friedman = out.resolve("friedman").toString();
+    Generated.friedman1(spark, 1500, 4).write().parquet(friedman);
+    JobCall r = train("--task", "regression", "--train", friedman, "--solver", "l-bfgs", "--max-iter", "40",
+        "--layers", "10,16,1", "--model", out.resolve("model").toString(), "--metrics", out.resolve("metrics").toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile());
+    assertEquals("regression", metrics.get("task").asText());
+    double rmse = metrics.get("rmse").asDouble();
+    assertTrue(rmse < 2.0, "Friedman #1's label has a standard deviation near 5; the noise alone gives 1: " + rmse);
+    assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "train: test RMSE %.4f", rmse)), r.out());
+    assertEquals(1500, metrics.get("testRows").asLong() + metrics.get("trainRows").asLong());
+    assertEquals(40, metrics.get("iterations").asInt());
+    assertEquals("[10,16,1]", metrics.at("/params/layers").toString());
+    assertFalse(metrics.has("confusionMatrix"));
+    PipelineModel model = PipelineModel.load(out.resolve("model").toString());
+    assertTrue(model.stages()[model.stages().length - 1] instanceof LeakyMLPRegressionModel);
+    // the held-out 20%, as the job split it, scored by the saved pipeline
+    Dataset<Row> held = spark.read().parquet(friedman).randomSplit(new double[] {0.8, 0.2}, 42)[1];
+    RegressionEvaluator evaluator = new RegressionEvaluator();
+    assertEquals(evaluator.evaluate(model.transform(held)), rmse, 1e-9);
+    assertEquals(evaluator.setMetricName("r2").evaluate(model.transform(held)), metrics.get("r2").asDouble(), 1e-9);
+    try (Stream<Path> files = Files.list(out.resolve("metrics"))) {
+      assertEquals(List.of("loss.png", "metrics.json"), files.map(p -> p.getFileName().toString())
+          .filter(name -> !name.endsWith(".crc")).sorted().toList(), "no confusion matrix for a regression");
     }
   }
 
@@ -213,7 +244,7 @@ class TrainTest {
     String checkpoint = out.resolve("ckpt").toString();
     String[] run = args(out.resolve("a"), "--checkpoint", checkpoint, "--checkpoint-interval", "2", "--max-iter", "6");
     try (LogCapture stop = LogCapture.stoppingAt(
-        Class.forName("dev.leakyspark.ml.classification.FitCheckpoints"), "Checkpoint of iteration 4 written")) {
+        Class.forName("dev.leakyspark.ml.mlp.FitCheckpoints"), "Checkpoint of iteration 4 written")) {
       assertEquals(1, train(run).status(), "the driver dies after the checkpoint of epoch 4");
     }
     JobCall refused = train(run);
@@ -223,7 +254,7 @@ class TrainTest {
     List<String> again = new ArrayList<>(List.of(run));
     again.add("--resume");
     JobCall resumed;
-    try (LogCapture log = LogCapture.of(Class.forName("dev.leakyspark.ml.classification.AdamTrainer"))) {
+    try (LogCapture log = LogCapture.of(Class.forName("dev.leakyspark.ml.mlp.AdamTrainer"))) {
       resumed = train(again.toArray(new String[0]));
       assertEquals(List.of(5, 6), log.numbers("adam epoch (\\d+)/6"), "only the epochs after the checkpoint");
     }
@@ -238,7 +269,7 @@ class TrainTest {
         "a folder that a finished run left empty is free");
 
     try (LogCapture stop = LogCapture.stoppingAt(
-        Class.forName("dev.leakyspark.ml.classification.FitCheckpoints"), "Checkpoint of iteration 2 written")) {
+        Class.forName("dev.leakyspark.ml.mlp.FitCheckpoints"), "Checkpoint of iteration 2 written")) {
       assertEquals(1, train(args(out.resolve("c"), "--checkpoint", checkpoint, "--checkpoint-interval", "2",
           "--max-iter", "6")).status());
     }

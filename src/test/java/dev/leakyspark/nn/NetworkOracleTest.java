@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The network and Adam against PyTorch, an independent implementation: golden values computed in
- * float64 by {@code src/test/oracle/torch_oracle.py} (which says how to regenerate them) for alphas
- * 0.01, 0, -0.5 and 2, a net with two hidden layers, and one with L2. A hidden unit sees exactly 0
- * in every case, so the gradient there (alpha, as in PyTorch) is checked too.
+ * float64 by {@code src/test/oracle/torch_oracle.py} (which says how to regenerate them): for
+ * cross-entropy, alphas 0.01, 0, -0.5 and 2, a net with two hidden layers, and one with L2; for
+ * squared error, one hidden layer, and two with L2. A hidden unit sees exactly 0 in every case, so
+ * the gradient there (alpha, as in PyTorch) is checked too.
  */
 class NetworkOracleTest {
 
@@ -28,32 +29,36 @@ class NetworkOracleTest {
     Path dir = Path.of(NetworkOracleTest.class.getResource("/oracle").toURI());
     try (var files = Files.list(dir)) {
       List<Path> cases = files.filter(p -> p.getFileName().toString().startsWith("torch-")).sorted().toList();
-      assertEquals(6, cases.size(), "oracle fixtures in " + dir);
+      assertEquals(8, cases.size(), "oracle fixtures in " + dir);
       return cases;
     }
   }
 
   @ParameterizedTest
   @MethodSource("cases")
-  void lossGradientProbabilitiesAndAdamStepsMatchPyTorch(Path file) throws IOException {
+  void lossGradientOutputsAndAdamStepsMatchPyTorch(Path file) throws IOException {
     JsonNode c = new ObjectMapper().readTree(file.toFile());
-    Network net = new Network(ints(c.get("layers")), c.get("alpha").asDouble());
+    boolean crossEntropy = c.get("loss").asText().equals("cross-entropy");
+    Network net = new Network(ints(c.get("layers")), c.get("alpha").asDouble(),
+        crossEntropy ? Network.Loss.CROSS_ENTROPY : Network.Loss.SQUARED_ERROR);
     double regParam = c.get("regParam").asDouble();
     double[] features = doubles(c.get("features"));
-    int[] labels = ints(c.get("labels"));
+    double[] labels = doubles(c.get("labels"));
     int rows = labels.length;
     Block block = new Block(features, labels);
     double[] weights = doubles(c.get("weights"));
 
     double[] gradient = new double[net.numWeights()];
     double summed = net.lossAndGradient(weights, block, gradient);
-    assertClose(c.get("summedCrossEntropy").asDouble(), summed, "summed cross-entropy");
-    assertClose(doubles(c.get("gradient")), gradient, "gradient of the summed cross-entropy");
+    assertClose(c.get("summedLoss").asDouble(), summed, "summed loss");
+    assertClose(doubles(c.get("gradient")), gradient, "gradient of the summed loss");
     assertClose(c.get("objective").asDouble(), summed / rows + net.addL2(weights, regParam, null), "objective");
 
-    double[] probabilities = net.scores(weights, features, rows);
-    Network.softmaxInPlace(probabilities, net.numOutputs());
-    assertClose(doubles(c.get("probabilities")), probabilities, "probabilities");
+    double[] outputs = net.scores(weights, features, rows);
+    if (crossEntropy) {
+      Network.softmaxInPlace(outputs, net.numOutputs());
+    }
+    assertClose(doubles(c.get("outputs")), outputs, crossEntropy ? "probabilities" : "outputs");
 
     Adam adam = new Adam(net.numWeights());
     double learningRate = c.get("learningRate").asDouble();

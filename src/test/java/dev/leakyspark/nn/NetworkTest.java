@@ -16,7 +16,7 @@ class NetworkTest {
   static Block randomBlock(int rows, int features, int classes, long seed) {
     Random random = new Random(seed);
     double[] x = new double[rows * features];
-    int[] y = new int[rows];
+    double[] y = new double[rows];
     for (int i = 0; i < x.length; i++) {
       x[i] = random.nextGaussian();
     }
@@ -26,11 +26,34 @@ class NetworkTest {
     return new Block(x, y);
   }
 
+  /** Rows of Gaussian features with Gaussian targets of scale 3, for the squared error. */
+  static Block randomRegressionBlock(int rows, int features, long seed) {
+    Random random = new Random(seed);
+    double[] x = new double[rows * features];
+    double[] y = new double[rows];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextGaussian();
+    }
+    for (int i = 0; i < rows; i++) {
+      y[i] = 3 * random.nextGaussian();
+    }
+    return new Block(x, y);
+  }
+
   @ParameterizedTest
   @ValueSource(doubles = {0.01, 0.2, 1.0, 2.5, -0.3})
   void gradientMatchesFiniteDifferencesForEveryWeight(double alpha) {
-    Network net = new Network(new int[] {4, 6, 5, 3}, alpha);
-    Block block = randomBlock(7, 4, 3, 11);
+    assertGradientMatchesFiniteDifferences(new Network(new int[] {4, 6, 5, 3}, alpha), randomBlock(7, 4, 3, 11), alpha);
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.01, 2.5, -0.3})
+  void squaredErrorGradientMatchesFiniteDifferencesForEveryWeight(double alpha) {
+    Network net = new Network(new int[] {4, 6, 5, 1}, alpha, Network.Loss.SQUARED_ERROR);
+    assertGradientMatchesFiniteDifferences(net, randomRegressionBlock(7, 4, 12), alpha);
+  }
+
+  private static void assertGradientMatchesFiniteDifferences(Network net, Block block, double alpha) {
     double[] w = net.initialWeights(5);
     Random random = new Random(3);
     for (int i = 0; i < w.length; i++) {
@@ -107,12 +130,46 @@ class NetworkTest {
   void lossIsTheCrossEntropyOfTheSoftmax() {
     Network net = new Network(new int[] {2, 3}, 0.01);
     double[] w = net.initialWeights(9);
-    Block block = new Block(new double[] {0.5, -1.0, 2.0, 0.25}, new int[] {2, 0});
+    Block block = new Block(new double[] {0.5, -1.0, 2.0, 0.25}, new double[] {2, 0});
     double[] p = net.scores(w, block.features, 2);
     Network.softmaxInPlace(p, 3);
     double expected = -Math.log(p[2]) - Math.log(p[3]);
     assertEquals(expected, net.lossAndGradient(w, block, new double[w.length]), 1e-12);
     assertEquals(1.0, p[0] + p[1] + p[2], 1e-12);
+  }
+
+  @Test
+  void squaredErrorIsHalfTheSquaredDifference() {
+    Network net = new Network(new int[] {2, 3, 1}, 0.01, Network.Loss.SQUARED_ERROR);
+    double[] w = net.initialWeights(9);
+    Block block = new Block(new double[] {0.5, -1.0, 2.0, 0.25}, new double[] {1.5, -4});
+    double[] z = net.scores(w, block.features, 2);
+    double expected = 0.5 * (z[0] - 1.5) * (z[0] - 1.5) + 0.5 * (z[1] + 4) * (z[1] + 4);
+    assertEquals(expected, net.lossAndGradient(w, block, new double[w.length]), 1e-12);
+    assertEquals("squared error takes one output, so layers must end in 1, but got [2, 3, 2]",
+        assertThrows(IllegalArgumentException.class,
+            () -> new Network(new int[] {2, 3, 2}, 0.01, Network.Loss.SQUARED_ERROR)).getMessage());
+  }
+
+  @Test
+  void scaledOutputIsShiftPlusScaleTimesTheOutputAndStandardisingUndoesIt() {
+    Network net = new Network(new int[] {3, 4, 1}, 0.1, Network.Loss.SQUARED_ERROR);
+    double[] w = net.initialWeights(2);
+    w[w.length - 1] = 0.3;
+    double[] x = {0.5, -1.0, 2.0, 0.25, 1, -3};
+    double[] z = net.scores(w, x, 2);
+    double[] scaled = net.scores(net.withOutputScaled(w, 7, -2.5), x, 2);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(7 - 2.5 * z[i], scaled[i], 1e-12);
+    }
+    double[] back = net.withOutputScaled(net.withOutputScaled(w, 7, -2.5), -7 / -2.5, 1 / -2.5);
+    assertArrayEquals(w, back, 1e-12);
+    // the hidden layer stays as it is
+    assertArrayEquals(Arrays.copyOf(w, 3 * 4 + 4), Arrays.copyOf(net.withOutputScaled(w, 7, -2.5), 3 * 4 + 4), 0.0);
+    Block block = new Block(x, new double[] {2, -1});
+    Block standardised = block.withLabelsStandardized(7, -2.5);
+    assertEquals((2 - 7) / -2.5, standardised.label(0), 1e-15);
+    assertEquals((-1 - 7) / -2.5, standardised.label(1), 1e-15);
   }
 
   @Test
@@ -162,7 +219,7 @@ class NetworkTest {
     Random random = new Random(4);
     int n = 200;
     double[] x = new double[2 * n];
-    int[] y = new int[n];
+    double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       x[2 * i] = random.nextGaussian();
       x[2 * i + 1] = random.nextGaussian();

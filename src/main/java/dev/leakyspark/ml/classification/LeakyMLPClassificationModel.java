@@ -2,21 +2,15 @@ package dev.leakyspark.ml.classification;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.leakyspark.ml.mlp.LeakyMLPParams;
+import dev.leakyspark.ml.mlp.MLPModelData;
+import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.PendingUid;
 import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummary;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummaryImpl;
@@ -35,7 +29,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -63,9 +56,6 @@ public class LeakyMLPClassificationModel
     extends ProbabilisticClassificationModel<Vector, LeakyMLPClassificationModel>
     implements LeakyMLPParams, MLWritable, HasTrainingSummary<LeakyMLPTrainingSummary> {
 
-  /** Version of the saved data layout; loading refuses newer ones. */
-  static final int FORMAT_VERSION = 1;
-
   private final String uid;
   private final MLPParams params;
   private final Network network;
@@ -92,10 +82,10 @@ public class LeakyMLPClassificationModel
     }
     this.weights = weights.clone();
     params = new MLPParams(this);
-    params.setDefaults(this);
+    params.setDefaults(this, LeakyMLPClassifier.class);
     // the network's own, so a model answers getLayers() and getAlpha() however it was made
-    setDefault(params.layers, network.layers());
-    setDefault(params.alpha, network.alpha());
+    setDefault(layers(), network.layers());
+    setDefault(alpha(), network.alpha());
   }
 
   /** MLlib needs a {@code (String uid)} constructor; this one holds a 1-1 network of zeros. */
@@ -182,32 +172,14 @@ public class LeakyMLPClassificationModel
    */
   public void saveSummary(String path) {
     LeakyMLPTrainingSummary summary = summary();
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Paths.get(path))))) {
-      out.writeInt(summary.totalIterations());
-      out.writeInt(summary.numPartitions());
-      double[] history = summary.objectiveHistory();
-      out.writeInt(history.length);
-      for (double v : history) {
-        out.writeDouble(v);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot save the training summary of " + uid + " to " + path, e);
-    }
+    new MLPModelData.SummaryState(summary.totalIterations(), summary.numPartitions(), summary.objectiveHistory())
+        .write(path, uid);
   }
 
   /** The other half of {@link #saveSummary}: the summary again, over the training data Connect kept. */
   public void loadSummary(String path, Dataset<Row> dataset) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(Paths.get(path))))) {
-      int iterations = in.readInt();
-      int partitions = in.readInt();
-      double[] history = new double[in.readInt()];
-      for (int i = 0; i < history.length; i++) {
-        history[i] = in.readDouble();
-      }
-      withSummary(dataset, history, iterations, partitions);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the training summary of " + uid + " at " + path, e);
-    }
+    MLPModelData.SummaryState state = MLPModelData.SummaryState.read(path, uid);
+    withSummary(dataset, state.history(), state.iterations(), state.partitions());
   }
 
   /** {@code dataset} transformed for a summary, and its prediction column (MLlib names one when it is set empty). */
@@ -363,7 +335,7 @@ public class LeakyMLPClassificationModel
     return read().load(path);
   }
 
-  /** Metadata (class, uid, params) as JSON, then one Parquet row of format version, layers, alpha and weights. */
+  /** Metadata (class, uid, params) as JSON, then {@link MLPModelData}. */
   private static final class Writer extends MLWriter {
     private final LeakyMLPClassificationModel model;
 
@@ -375,23 +347,7 @@ public class LeakyMLPClassificationModel
     public void saveImpl(String path) {
       DefaultParamsWriter$.MODULE$.saveMetadata(
           model, path, sparkSession().sparkContext(), Option.empty(), Option.empty());
-      StructType schema =
-          new StructType()
-              .add("formatVersion", DataTypes.IntegerType, false)
-              .add("layers", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-              .add("alpha", DataTypes.DoubleType, false)
-              .add("weights", new VectorUDT(), false);
-      Row row =
-          RowFactory.create(
-              FORMAT_VERSION,
-              Arrays.stream(model.network.layers()).boxed().toArray(Integer[]::new),
-              model.network.alpha(),
-              Vectors.dense(model.weights));
-      sparkSession()
-          .createDataFrame(List.of(row), schema)
-          .repartition(1)
-          .write()
-          .parquet(new Path(path, "data").toString());
+      MLPModelData.write(sparkSession(), path, model.network, model.weights);
     }
   }
 
@@ -400,30 +356,9 @@ public class LeakyMLPClassificationModel
     public LeakyMLPClassificationModel load(String path) {
       String className = LeakyMLPClassificationModel.class.getName();
       DefaultParamsReader.Metadata metadata = Persistence.metadata(path, sparkSession().sparkContext(), className);
-      String dataPath = new Path(path, "data").toString();
-      List<Row> rows;
-      try {
-        rows = sparkSession().read().parquet(dataPath).collectAsList();
-      } catch (RuntimeException e) {
-        throw new IllegalStateException(
-            "Cannot read the weights of " + className + " at " + dataPath + ": " + e.getMessage(), e);
-      }
-      if (rows.size() != 1) {
-        throw new IllegalStateException(
-            "Model data at " + dataPath + " must hold one row but holds " + rows.size());
-      }
-      Row row = rows.get(0);
-      int version = row.getInt(row.fieldIndex("formatVersion"));
-      if (version > FORMAT_VERSION) {
-        throw new IllegalStateException(
-            "Model at " + path + " was saved in format " + version + " by a newer leaky-spark; this"
-                + " version reads format " + FORMAT_VERSION + " and older");
-      }
-      int[] layers = row.<Integer>getList(row.fieldIndex("layers")).stream().mapToInt(Integer::intValue).toArray();
-      double alpha = row.getDouble(row.fieldIndex("alpha"));
-      double[] weights = ((Vector) row.get(row.fieldIndex("weights"))).toArray();
+      MLPModelData data = MLPModelData.read(sparkSession(), path, className);
       LeakyMLPClassificationModel model =
-          new LeakyMLPClassificationModel(metadata.uid(), layers, alpha, weights);
+          new LeakyMLPClassificationModel(metadata.uid(), data.layers(), data.alpha(), data.weights());
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

@@ -1,13 +1,14 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.mlp.MLPFit;
+import dev.leakyspark.ml.mlp.MLPParams;
+import dev.leakyspark.ml.mlp.MLPSetters;
 import dev.leakyspark.ml.util.PendingUid;
 import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
@@ -17,12 +18,8 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A multilayer perceptron classifier with Leaky ReLU hidden layers and a softmax output, trained
@@ -50,31 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public class LeakyMLPClassifier
     extends ProbabilisticClassifier<Vector, LeakyMLPClassifier, LeakyMLPClassificationModel>
-    implements LeakyMLPParams, MLWritable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(LeakyMLPClassifier.class);
-  /** Default of {@code localSteps}. */
-  public static final int DEFAULT_LOCAL_STEPS = 64;
-  /** Default of {@code blockMomentum}. */
-  public static final double DEFAULT_BLOCK_MOMENTUM = 0.0;
-  /** The {@code solver} for L-BFGS on the exact full-batch gradient. */
-  public static final String LBFGS = "l-bfgs";
-  /** The {@code solver} for mini-batch Adam in rounds of local steps, averaged across partitions. */
-  public static final String ADAM = "adam";
-  /** The {@code stepSizeSchedule} that keeps {@code stepSize} throughout. */
-  public static final String CONSTANT = "constant";
-  /** The {@code stepSizeSchedule} that decays {@code stepSize} along half a cosine, to 0 at {@code maxIter}. */
-  public static final String COSINE = "cosine";
-  /** The {@code numPartitions} default: one training partition per {@link #ROWS_PER_PARTITION} rows. */
-  public static final int FROM_THE_DATA = 0;
-  /**
-   * Rows each training partition gets when {@code numPartitions} is {@link #FROM_THE_DATA}: the
-   * fewest for which Adam, at 10 epochs on a validation split of Fashion-MNIST, stayed within
-   * 0.003 accuracy of 2 partitions (docs/scale-out.md).
-   */
-  public static final int ROWS_PER_PARTITION = 25_000;
-  /** The {@code checkpointInterval} that turns checkpoints off, as in MLlib. */
-  public static final int NO_CHECKPOINTS = -1;
+    implements MLPSetters<LeakyMLPClassifier>, MLWritable {
 
   private final String uid;
   private final MLPParams params;
@@ -90,7 +63,7 @@ public class LeakyMLPClassifier
   private LeakyMLPClassifier(PendingUid pending) {
     this.uid = pending.take();
     params = new MLPParams(this);
-    params.setDefaults(this);
+    params.setDefaults(this, LeakyMLPClassifier.class);
   }
 
   @Override
@@ -102,23 +75,6 @@ public class LeakyMLPClassifier
   public MLPParams mlpParams() {
     return params;
   }
-
-  public LeakyMLPClassifier setLayers(int[] value) { return (LeakyMLPClassifier) set(params.layers, value); }
-  public LeakyMLPClassifier setAlpha(double value) { return (LeakyMLPClassifier) set(params.alpha, value); }
-  public LeakyMLPClassifier setSolver(String value) { return (LeakyMLPClassifier) set(params.solver, value); }
-  public LeakyMLPClassifier setMaxIter(int value) { return (LeakyMLPClassifier) set(params.maxIter, value); }
-  public LeakyMLPClassifier setTol(double value) { return (LeakyMLPClassifier) set(params.tol, value); }
-  public LeakyMLPClassifier setStepSize(double value) { return (LeakyMLPClassifier) set(params.stepSize, value); }
-  public LeakyMLPClassifier setStepSizeSchedule(String value) { return (LeakyMLPClassifier) set(params.stepSizeSchedule, value); }
-  public LeakyMLPClassifier setBlockSize(int value) { return (LeakyMLPClassifier) set(params.blockSize, value); }
-  public LeakyMLPClassifier setSeed(long value) { return (LeakyMLPClassifier) set(params.seed, value); }
-  public LeakyMLPClassifier setRegParam(double value) { return (LeakyMLPClassifier) set(params.regParam, value); }
-  public LeakyMLPClassifier setInitialWeights(Vector value) { return (LeakyMLPClassifier) set(params.initialWeights, value); }
-  public LeakyMLPClassifier setCheckpointDir(String value) { return (LeakyMLPClassifier) set(params.checkpointDir, value); }
-  public LeakyMLPClassifier setCheckpointInterval(int value) { return (LeakyMLPClassifier) set(params.checkpointInterval, value); }
-  public LeakyMLPClassifier setNumPartitions(int value) { return (LeakyMLPClassifier) set(params.numPartitions, value); }
-  public LeakyMLPClassifier setLocalSteps(int value) { return (LeakyMLPClassifier) set(params.localSteps, value); }
-  public LeakyMLPClassifier setBlockMomentum(double value) { return (LeakyMLPClassifier) set(params.blockMomentum, value); }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -150,80 +106,10 @@ public class LeakyMLPClassifier
   @Override
   public LeakyMLPClassificationModel train(Dataset<?> dataset) {
     Network net = new Network(getLayers(), getAlpha());
-    SparkSession spark = dataset.sparkSession();
-    Dataset<Row> keyed = TrainingBlocks.keyed(dataset, getFeaturesCol(), getLabelCol());
-    boolean checkpoints = isDefined(checkpointDir()) && getCheckpointInterval() != NO_CHECKPOINTS;
-    TrainingBlocks.Content content = checkpoints ? TrainingBlocks.content(keyed) : null;
-    int partitions = trainingPartitions(content != null ? content.rows() : -1, keyed);
-    TrainingBlocks data =
-        TrainingBlocks.of(keyed, getFeaturesCol(), getLabelCol(), net, getBlockSize(), partitions);
-    try {
-      LOG.info("LeakyMLPClassifier {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}",
-          uid, data.rows, data.numPartitions(), getBlockSize(), Arrays.toString(net.layers()), net.alpha(), getSolver(),
-          getRegParam());
-      long perPartition = data.rows / partitions;
-      if (perPartition < ROWS_PER_PARTITION && partitions > 1) {
-        LOG.warn("LeakyMLPClassifier {}: numPartitions {} leaves {} rows per partition, fewer than {}. An adam epoch"
-            + " is then about {} steps deep, which costs accuracy: on Fashion-MNIST at 10 epochs, 64 partitions"
-            + " reached 0.82 against 0.89 on 2. Leave numPartitions unset to choose it from the data.", uid,
-            partitions, perPartition, ROWS_PER_PARTITION, Math.max(1, perPartition / getBlockSize()));
-      }
-      FitCheckpoints saved = checkpoints
-          ? FitCheckpoints.of(spark, getCheckpointDir(), getCheckpointInterval(), fingerprint(partitions, content))
-          : FitCheckpoints.none();
-      TrainingCheckpoint resumed = saved.resumable();
-      double[] start = resumed != null ? resumed.weights()
-          : isDefined(initialWeights()) ? getInitialWeights().toArray() : net.initialWeights(getSeed());
-      Training result =
-          getSolver().equals(ADAM)
-              ? AdamTrainer.train(this, spark, net, data, start, resumed, saved)
-              : LbfgsTrainer.train(this, spark, net, data, start, resumed, saved);
-      saved.finish();
-      // the params first, so that the summary's predictions use this fit's columns
-      return copyValues(new LeakyMLPClassificationModel(uid, net, result.weights()), extractParamMap())
-          .withSummary(dataset, result.history(), result.iterations(), partitions);
-    } finally {
-      data.unpersist();
-    }
-  }
-
-  /**
-   * The partitions to train on: {@code numPartitions} when set, else one per
-   * {@link #ROWS_PER_PARTITION} rows (counted unless {@code rows} is already known), at least one.
-   * Logs the choice.
-   */
-  private int trainingPartitions(long rows, Dataset<Row> keyed) {
-    if (getNumPartitions() != FROM_THE_DATA) {
-      return getNumPartitions();
-    }
-    long count = rows >= 0 ? rows : keyed.count();
-    int chosen = (int) Math.max(1, Math.min(Integer.MAX_VALUE, count / ROWS_PER_PARTITION));
-    LOG.info("LeakyMLPClassifier {}: numPartitions unset, so {} for {} rows: one partition per {} rows, whatever"
-        + " the cluster", uid, chosen, count, ROWS_PER_PARTITION);
-    return chosen;
-  }
-
-  /** Every param that changes the fitted weights, the training partitions and the data's content. */
-  private Map<String, String> fingerprint(int partitions, TrainingBlocks.Content content) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("solver", getSolver());
-    f.put("layers", Arrays.toString(getLayers()));
-    f.put("alpha", Double.toString(getAlpha()));
-    f.put("maxIter", Integer.toString(getMaxIter()));
-    f.put("tol", Double.toString(getTol()));
-    f.put("stepSize", Double.toString(getStepSize()));
-    f.put("stepSizeSchedule", getStepSizeSchedule());
-    f.put("blockSize", Integer.toString(getBlockSize()));
-    f.put("seed", Long.toString(getSeed()));
-    f.put("regParam", Double.toString(getRegParam()));
-    f.put("initialWeights", isDefined(initialWeights())
-        ? "hash " + Arrays.hashCode(getInitialWeights().toArray()) : "unset");
-    f.put("numPartitions", Integer.toString(partitions));
-    f.put("localSteps", Integer.toString(getLocalSteps()));
-    f.put("blockMomentum", Double.toString(getBlockMomentum()));
-    f.put("data rows", Long.toString(content.rows()));
-    f.put("data hash", content.hash());
-    return f;
+    MLPFit.Result fit = MLPFit.run(this, dataset, getFeaturesCol(), getLabelCol(), net, false);
+    // the params first, so that the summary's predictions use this fit's columns
+    return copyValues(new LeakyMLPClassificationModel(uid, net, fit.weights()), extractParamMap())
+        .withSummary(dataset, fit.history(), fit.iterations(), fit.partitions());
   }
 
   @Override

@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.leakyspark.ml.feature.LeakyReLU;
 import dev.leakyspark.nn.Network;
 import dev.leakyspark.testing.DataFrames;
+import dev.leakyspark.ml.mlp.AdamTrainer;
+import dev.leakyspark.ml.mlp.FitCheckpoints;
+import dev.leakyspark.ml.mlp.LbfgsTrainer;
 import dev.leakyspark.testing.LogCapture;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StageContract;
+import dev.leakyspark.testing.TrainingData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,24 +54,8 @@ class LeakyMLPClassifierTest {
   @BeforeAll
   static void start(SparkSession session) {
     spark = session;
-    blobs = blobs(300, 1).repartition(4).cache();
+    blobs = TrainingData.blobs(spark, 300, 1).repartition(4).cache();
     blobs.count();
-  }
-
-  static Dataset<Row> blobs(int rows, long seed) {
-    Random random = new Random(seed);
-    double[][] centres = {{2, 0, 0, 1}, {-2, 1, 0, 0}, {0, -2, 2, 0}};
-    List<Row> data = new ArrayList<>();
-    for (int i = 0; i < rows; i++) {
-      int label = i % 3;
-      double[] x = new double[4];
-      for (int j = 0; j < 4; j++) {
-        x[j] = centres[label][j] + 0.7 * random.nextGaussian();
-      }
-      data.add(RowFactory.create((double) label, Vectors.dense(x)));
-    }
-    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
-    return spark.createDataFrame(data, schema);
   }
 
   /** Two concentric rings in 2 dimensions, radius 0 to 1 (class 0) and 1.5 to 2.5 (class 1): no line separates them. */
@@ -124,7 +112,7 @@ class LeakyMLPClassifierTest {
 
   @Test
   void bothSolversSeparateTheBlobs() {
-    Dataset<Row> test = blobs(300, 2);
+    Dataset<Row> test = TrainingData.blobs(spark, 300, 2);
     LeakyMLPClassificationModel lbfgs = mlp().fit(blobs);
     LeakyMLPClassificationModel adam = mlp().setSolver("adam").setStepSize(0.01).setMaxIter(40).setBlockSize(16).fit(blobs);
     assertTrue(accuracy(lbfgs, test) > 0.95, "l-bfgs accuracy " + accuracy(lbfgs, test));
@@ -184,46 +172,7 @@ class LeakyMLPClassifierTest {
   }
 
   @Test
-  void theDistributedGradientSumEqualsOneBlockOfEveryRow() {
-    dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.2);
-    double[] w = net.initialWeights(3);
-    List<Row> rows = blobs.select("features", "label").collectAsList();
-    double[] x = new double[rows.size() * 4];
-    int[] y = new int[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      System.arraycopy(((Vector) rows.get(i).get(0)).toArray(), 0, x, i * 4, 4);
-      y[i] = (int) rows.get(i).getDouble(1);
-    }
-    double[] single = new double[net.numWeights()];
-    double loss = net.lossAndGradient(w, new dev.leakyspark.nn.Block(x, y), single);
-    TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs, "features", "label"), "features", "label", net, 16, 12);
-    try {
-      double[] sum = LbfgsTrainer.lossAndGradientSum(spark, net, data.blocks, w);
-      assertEquals(loss, sum[single.length], 1e-10 * Math.abs(loss));
-      for (int i = 0; i < single.length; i++) {
-        assertEquals(single[i], sum[i], 1e-10 * Math.max(1, Math.abs(single[i])), "gradient " + i);
-      }
-    } finally {
-      data.unpersist();
-    }
-  }
-
-  @Test
-  void blocksAreSpreadOverExactlyNumPartitionsByContent() {
-    dev.leakyspark.nn.Network net = new dev.leakyspark.nn.Network(new int[] {4, 8, 3}, 0.01);
-    for (int n : new int[] {1, 5, 16}) {
-      TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs.repartition(3), "features", "label"), "features", "label", net, 8, n);
-      try {
-        assertEquals(n, data.numPartitions());
-        assertEquals(300, data.rows);
-        List<Integer> sizes = data.blocks.glom().map(List::size).collect();
-        assertEquals(n, sizes.size());
-        assertTrue(sizes.stream().allMatch(k -> k > 0), "every partition gets rows: " + sizes);
-        assertEquals(sizes.stream().mapToInt(Integer::intValue).max().getAsInt(), data.maxBlocksPerPartition);
-      } finally {
-        data.unpersist();
-      }
-    }
+  void numPartitionsLocalStepsAndBlockMomentumAreValidated() {
     LeakyMLPClassifier unset = mlp();
     assertEquals(LeakyMLPClassifier.FROM_THE_DATA, unset.getNumPartitions(), "unset: chosen from the data");
     assertThrows(IllegalArgumentException.class, () -> unset.setNumPartitions(-1));
@@ -231,15 +180,16 @@ class LeakyMLPClassifierTest {
     assertThrows(IllegalArgumentException.class, () -> unset.setBlockMomentum(1.0));
   }
 
+
   @Test
   void unsetNumPartitionsFollowsTheRowCountNotTheCluster() {
-    Dataset<Row> many = blobs(60_000, 5).repartition(64).cache();
+    Dataset<Row> many = TrainingData.blobs(spark, 60_000, 5).repartition(64).cache();
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setMaxIter(2);
     org.apache.spark.SparkConf conf = spark.sparkContext().conf();
     String before = conf.get("spark.default.parallelism", null);
     try {
       LeakyMLPClassificationModel laptop;
-      try (LogCapture log = LogCapture.of(LeakyMLPClassifier.class)) {
+      try (LogCapture log = LogCapture.of(dev.leakyspark.ml.mlp.MLPFit.class)) {
         laptop = adam.fit(many);
         assertTrue(log.messages().stream().anyMatch(m -> m.contains("numPartitions unset, so 2 for 60000 rows: one partition"
             + " per 25000 rows, whatever the cluster")), String.valueOf(log.messages()));
@@ -259,7 +209,7 @@ class LeakyMLPClassifierTest {
       many.unpersist();
     }
     assertEquals(1, mlp().setMaxIter(1).fit(blobs).summary().numPartitions(), "fewer than 2 x 25000 rows: one");
-    try (LogCapture log = LogCapture.of(LeakyMLPClassifier.class)) {
+    try (LogCapture log = LogCapture.of(dev.leakyspark.ml.mlp.MLPFit.class)) {
       assertEquals(4, mlp().setMaxIter(1).setNumPartitions(4).fit(blobs).summary().numPartitions(), "a set value wins");
       assertTrue(log.messages().stream().anyMatch(m -> m.contains("numPartitions 4 leaves 75 rows per partition,"
           + " fewer than 25000")), String.valueOf(log.messages()));
@@ -289,19 +239,6 @@ class LeakyMLPClassifierTest {
     assertTrue(decayed < plain, decayed + " vs " + plain);
   }
 
-  /** Fits until the checkpoint of {@code iteration} is written, then stops there as a killed driver would. */
-  static void fitUntilCheckpoint(LeakyMLPClassifier mlp, Dataset<Row> data, int iteration) {
-    try (LogCapture stop =
-        LogCapture.stoppingAt(FitCheckpoints.class, "Checkpoint of iteration " + iteration + " written")) {
-      RuntimeException e = assertThrows(RuntimeException.class, () -> mlp.fit(data));
-      boolean stopped = false;
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        stopped |= t instanceof LogCapture.Stopped;
-      }
-      assertTrue(stopped, "stopped by the test, not by " + e);
-    }
-  }
-
   /** The one fit folder under {@code dir}. */
   static Path fitFolder(Path dir) throws java.io.IOException {
     List<String> fits = listing(dir).stream().filter(name -> name.startsWith("fit-")).toList();
@@ -316,7 +253,7 @@ class LeakyMLPClassifierTest {
         .setNumPartitions(2).setLocalSteps(3).setBlockMomentum(0.6).setMaxIter(7); // rounds an epoch, momentum carried
     LeakyMLPClassificationModel straight = adam.copy(new org.apache.spark.ml.param.ParamMap()).fit(blobs);
     adam.setCheckpointDir(checkpoints.toString()).setCheckpointInterval(2);
-    fitUntilCheckpoint(adam, blobs, 4); // the driver "dies" after the checkpoint of epoch 4
+    TrainingData.fitUntilCheckpoint(adam, blobs, 4); // the driver "dies" after the checkpoint of epoch 4
     assertEquals(List.of("iteration-00000002", "iteration-00000004"), listing(fitFolder(checkpoints)));
     LeakyMLPClassificationModel resumed;
     try (LogCapture log = LogCapture.of(AdamTrainer.class)) {
@@ -340,7 +277,7 @@ class LeakyMLPClassifierTest {
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
         .setCheckpointInterval(3);
     double[] straight = mlp().setTol(0).setMaxIter(8).fit(blobs).summary().objectiveHistory();
-    fitUntilCheckpoint(lbfgs, blobs, 3);
+    TrainingData.fitUntilCheckpoint(lbfgs, blobs, 3);
     LeakyMLPClassificationModel resumed;
     try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
       resumed = lbfgs.fit(blobs);
@@ -371,7 +308,7 @@ class LeakyMLPClassifierTest {
     variants.put("stepSize 0.01 there, 0.02 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setStepSize(0.02));
     variants.put("seed 7 there, 8 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(8));
     variants.put("maxIter 6 there, 9 here", adam.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(9));
-    fitUntilCheckpoint(adam.copy(new org.apache.spark.ml.param.ParamMap()).setCheckpointDir(checkpoints), blobs, 4);
+    TrainingData.fitUntilCheckpoint(adam.copy(new org.apache.spark.ml.param.ParamMap()).setCheckpointDir(checkpoints), blobs, 4);
     for (Map.Entry<String, LeakyMLPClassifier> variant : variants.entrySet()) {
       Dataset<Row> data = variant.getKey().equals("data hash") ? other : blobs;
       double[] clean = variant.getValue().fit(data).weights().toArray();
@@ -424,13 +361,13 @@ class LeakyMLPClassifierTest {
     Path checkpoints = dir.resolve("checkpoints");
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
         .setCheckpointInterval(1);
-    fitUntilCheckpoint(lbfgs, blobs, 4);
+    TrainingData.fitUntilCheckpoint(lbfgs, blobs, 4);
     Path fit = fitFolder(checkpoints);
     assertEquals(List.of("iteration-00000003", "iteration-00000004"), listing(fit), "the newest two are kept");
 
     Files.delete(fit.resolve("iteration-00000004/_SUCCESS")); // as if the driver died while writing it
     try (LogCapture log = LogCapture.of(LbfgsTrainer.class)) {
-      fitUntilCheckpoint(lbfgs, blobs, 5);
+      TrainingData.fitUntilCheckpoint(lbfgs, blobs, 5);
       assertEquals(List.of(4, 5), log.numbers("l-bfgs iteration (\\d+)/8"), "resumed from iteration 3");
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.testing.SharedSpark;
+import dev.leakyspark.testing.TrainingData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,7 +48,7 @@ class MLlibIntegrationTest {
   @BeforeAll
   static void start(SparkSession session) {
     LeakyMLPClassifierTest.spark = session;
-    blobs = LeakyMLPClassifierTest.blobs(300, 1).repartition(2).cache();
+    blobs = TrainingData.blobs(session, 300, 1).repartition(2).cache();
   }
 
   @Test
@@ -172,7 +173,7 @@ class MLlibIntegrationTest {
   void theSummaryAndEvaluateGiveMLlibsClassificationMetrics(@TempDir Path dir) throws Exception {
     // barely trained, so that the metrics say something; a renamed features column and no prediction column
     Dataset<Row> train = blobs.withColumnRenamed("features", "x");
-    Dataset<Row> test = LeakyMLPClassifierTest.blobs(300, 2).withColumnRenamed("features", "x");
+    Dataset<Row> test = TrainingData.blobs(LeakyMLPClassifierTest.spark, 300, 2).withColumnRenamed("features", "x");
     LeakyMLPClassificationModel model = LeakyMLPClassifierTest.mlp().setMaxIter(1).setFeaturesCol("x")
         .setPredictionCol("").fit(train);
     assertInstanceOf(HasTrainingSummary.class, model);

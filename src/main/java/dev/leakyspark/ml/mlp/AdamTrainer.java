@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.nn.Adam;
 import dev.leakyspark.nn.Block;
@@ -25,13 +25,13 @@ import scala.reflect.ClassTag$;
  * results, and the driver applies the mean update through block momentum. An epoch has as many
  * rounds as the fullest partition needs.
  */
-final class AdamTrainer {
+public final class AdamTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdamTrainer.class);
 
   private AdamTrainer() {}
 
-  static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
+  static Training train(LeakyMLPParams mlp, SparkSession spark, Network net, TrainingBlocks data,
       double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
     int size = net.numWeights();
     double rate = mlp.getStepSize();
@@ -39,7 +39,7 @@ final class AdamTrainer {
     double momentum = mlp.getBlockMomentum();
     long seed = mlp.getSeed();
     int localSteps = mlp.getLocalSteps();
-    boolean cosine = mlp.getStepSizeSchedule().equals(LeakyMLPClassifier.COSINE);
+    boolean cosine = mlp.getStepSizeSchedule().equals(LeakyMLPParams.COSINE);
     LocalAdam state;
     List<Double> history = new ArrayList<>();
     int epoch = 0;
@@ -53,8 +53,8 @@ final class AdamTrainer {
       epoch = resumed.iteration();
     }
     int rounds = (data.maxBlocksPerPartition - 1) / localSteps + 1;
-    LOG.info("LeakyMLPClassifier adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
-        + " {} step size {}", rounds, localSteps, data.numPartitions(), momentum, mlp.getStepSizeSchedule(), rate);
+    LOG.info("{} adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
+        + " {} step size {}", MLPFit.stageName(mlp), rounds, localSteps, data.numPartitions(), momentum, mlp.getStepSizeSchedule(), rate);
     long began = System.nanoTime();
     while (epoch < mlp.getMaxIter()) {
       epoch++;
@@ -68,7 +68,7 @@ final class AdamTrainer {
       }
       double objective = loss / data.rows + net.addL2(state.weights(), reg, null);
       history.add(objective);
-      LOG.info("LeakyMLPClassifier adam epoch {}/{}: loss {} ({} s)", epoch, mlp.getMaxIter(),
+      LOG.info("{} adam epoch {}/{}: loss {} ({} s)", MLPFit.stageName(mlp), epoch, mlp.getMaxIter(),
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
       if (checkpoints.due(epoch)) {

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.sql.SparkLine;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.nn.Block;
 import dev.leakyspark.nn.Lbfgs;
@@ -20,14 +20,14 @@ import scala.reflect.ClassTag$;
  * continues the iteration count and loss history of its checkpoint but starts a fresh L-BFGS
  * memory there.
  */
-final class LbfgsTrainer {
+public final class LbfgsTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(LbfgsTrainer.class);
   private static final int MEMORY = 10;
 
   private LbfgsTrainer() {}
 
-  static Training train(LeakyMLPClassifier mlp, SparkSession spark, Network net, TrainingBlocks data,
+  static Training train(LeakyMLPParams mlp, SparkSession spark, Network net, TrainingBlocks data,
       double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
     double reg = mlp.getRegParam();
     int[] passes = {0};
@@ -55,8 +55,8 @@ final class LbfgsTrainer {
     Lbfgs.Result result =
         new Lbfgs(MEMORY, Math.max(0, mlp.getMaxIter() - done), mlp.getTol())
             .minimize(objective, start, (iteration, loss, w) -> {
-              LOG.info("LeakyMLPClassifier l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
-                  done + iteration, mlp.getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
+              LOG.info("{} l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
+                  MLPFit.stageName(mlp), done + iteration, mlp.getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
                   String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
               if (history.isEmpty()) {
                 history.add(firstLoss[0]);

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * The state of an unfinished {@link LeakyMLPClassifier} fit, after {@code iteration} iterations
+ * The state of an unfinished MLP fit, after {@code iteration} iterations
  * (l-bfgs) or epochs (adam): the weights, Adam's moments and step count, the last block-momentum
  * update and the loss history, with the {@code fingerprint} of the fit that wrote it (its params
  * and its data). One Parquet row in a folder of {@link FitCheckpoints}.

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

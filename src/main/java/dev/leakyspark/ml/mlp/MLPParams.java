@@ -1,11 +1,11 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.ADAM;
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.CONSTANT;
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.COSINE;
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.LBFGS;
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.NO_CHECKPOINTS;
-import static dev.leakyspark.ml.classification.LeakyMLPClassifier.ROWS_PER_PARTITION;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.ADAM;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.CONSTANT;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.COSINE;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.LBFGS;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.NO_CHECKPOINTS;
+import static dev.leakyspark.ml.mlp.LeakyMLPParams.ROWS_PER_PARTITION;
 
 import dev.leakyspark.LeakyRelu;
 import java.util.Arrays;
@@ -42,10 +42,11 @@ public final class MLPParams {
   final IntParam localSteps;
   final DoubleParam blockMomentum;
 
-  MLPParams(Params owner) {
+  public MLPParams(Params owner) {
     Function1<int[], Object> validLayers = sizes -> sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
     layers = new IntArrayParam(owner, "layers",
-        "layer sizes from input to output, at least 2 entries, all >= 1; the last is the number of classes",
+        "layer sizes from input to output, at least 2 entries, all >= 1; the last is the number of classes"
+            + " (classifier) or 1 (regressor)",
         validLayers);
     alpha = new DoubleParam(owner, "alpha", "Leaky ReLU slope of the hidden layers (finite)",
         ParamValidators.inRange(-Double.MAX_VALUE, Double.MAX_VALUE));
@@ -87,8 +88,11 @@ public final class MLPParams {
         ParamValidators.inRange(0, 1, true, false));
   }
 
-  /** Sets the defaults on {@code owner}, the stage these params belong to. */
-  void setDefaults(Params owner) {
+  /**
+   * Sets the defaults on {@code owner}, the stage these params belong to; the seed's is the hash
+   * of the {@code estimator} class's name, as MLlib's.
+   */
+  public void setDefaults(Params owner, Class<?> estimator) {
     owner.setDefault(alpha, LeakyRelu.DEFAULT_ALPHA);
     owner.setDefault(solver, LBFGS);
     owner.setDefault(maxIter, 100);
@@ -96,11 +100,11 @@ public final class MLPParams {
     owner.setDefault(stepSize, 0.001);
     owner.setDefault(stepSizeSchedule, COSINE);
     owner.setDefault(blockSize, 128);
-    owner.setDefault(seed, (long) LeakyMLPClassifier.class.getName().hashCode());
+    owner.setDefault(seed, (long) estimator.getName().hashCode());
     owner.setDefault(regParam, 0.0);
     owner.setDefault(checkpointInterval, 10);
-    owner.setDefault(numPartitions, LeakyMLPClassifier.FROM_THE_DATA);
-    owner.setDefault(localSteps, LeakyMLPClassifier.DEFAULT_LOCAL_STEPS);
-    owner.setDefault(blockMomentum, LeakyMLPClassifier.DEFAULT_BLOCK_MOMENTUM);
+    owner.setDefault(numPartitions, LeakyMLPParams.FROM_THE_DATA);
+    owner.setDefault(localSteps, LeakyMLPParams.DEFAULT_LOCAL_STEPS);
+    owner.setDefault(blockMomentum, LeakyMLPParams.DEFAULT_BLOCK_MOMENTUM);
   }
 }

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * nothing to a later one. A checkpoint is complete when Spark's {@code _SUCCESS} is in it; the two
  * newest are kept.
  */
-final class FitCheckpoints {
+public final class FitCheckpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(FitCheckpoints.class);
   private static final String FIT = "fit-";
@@ -103,7 +103,7 @@ final class FitCheckpoints {
           throw new IllegalStateException("The checkpoint " + own.get(own.size() - 1)
               + " is of another fit (" + differences(latest.fingerprint()) + "); delete it to start over");
         }
-        LOG.info("LeakyMLPClassifier: resuming from the checkpoint of iteration {} in {}", latest.iteration(), folder);
+        LOG.info("Resuming from the checkpoint of iteration {} in {}", latest.iteration(), folder);
         return latest;
       }
       explainFreshStart();
@@ -120,7 +120,7 @@ final class FitCheckpoints {
     }
     try {
       if (fs().delete(folder, true)) {
-        LOG.info("LeakyMLPClassifier: fit finished; removed its checkpoints in {}", folder);
+        LOG.info("Fit finished; removed its checkpoints in {}", folder);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot remove the finished fit's checkpoints in " + folder, e);
@@ -141,7 +141,7 @@ final class FitCheckpoints {
       }
     }
     if (legacy) {
-      LOG.warn("LeakyMLPClassifier: {} holds checkpoints of an older leaky-spark, which record no params or data;"
+      LOG.warn("{} holds checkpoints of an older leaky-spark, which record no params or data;"
           + " they are not resumed", root);
     }
     others.sort(Comparator.comparingLong(FileStatus::getModificationTime));
@@ -155,7 +155,7 @@ final class FitCheckpoints {
         } catch (IOException e) {
           why = e.getMessage();
         }
-        LOG.warn("LeakyMLPClassifier: no checkpoint of this fit in {}, so it starts from the beginning; the newest"
+        LOG.warn("No checkpoint of this fit in {}, so it starts from the beginning; the newest"
             + " there, {}, is of another fit: {}", root, newest, why);
         return;
       }

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -71,25 +71,30 @@ final class TrainingBlocks {
    * Assigns, sorts, validates and stacks {@link #keyed} rows, and caches the blocks; refuses bad
    * rows (with the column named) and empty data. Call {@link #unpersist} when done.
    */
-  static TrainingBlocks of(Dataset<Row> keyed, String features, String label, Network net, int blockSize,
-      int numPartitions) {
+  static TrainingBlocks of(Dataset<Row> keyed, String stage, String features, String label, Network net,
+      int blockSize, int numPartitions) {
     JavaRDD<Block> blocks =
         keyed.repartition(numPartitions, col("key"))
             .sortWithinPartitions("key")
             .select("f", "y")
             .javaRDD()
-            .mapPartitions(it -> new Stacker(it, blockSize, net, features, label))
+            .mapPartitions(it -> new Stacker(it, blockSize, net, stage, features, label))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Tuple2<Long, Integer> counts = validatedCounts(blocks);
       if (counts._1() == 0) {
-        throw new IllegalArgumentException("LeakyMLPClassifier: the training data is empty");
+        throw new IllegalArgumentException(stage + ": the training data is empty");
       }
       return new TrainingBlocks(blocks, counts._1(), counts._2());
     } catch (RuntimeException e) {
       blocks.unpersist(false);
       throw e;
     }
+  }
+
+  /** These rows with each label {@code y} as {@code (y - shift) / scale}; {@link #unpersist} stays with this one. */
+  TrainingBlocks withLabelsStandardized(double shift, double scale) {
+    return new TrainingBlocks(blocks.map(b -> b.withLabelsStandardized(shift, scale)), rows, maxBlocksPerPartition);
   }
 
   int numPartitions() {
@@ -129,15 +134,19 @@ final class TrainingBlocks {
     private final Iterator<Row> rows;
     private final int blockSize;
     private final int numFeatures;
+    private final Network.Loss loss;
     private final int numClasses;
+    private final String stage;
     private final String featuresCol;
     private final String labelCol;
 
-    Stacker(Iterator<Row> rows, int blockSize, Network net, String featuresCol, String labelCol) {
+    Stacker(Iterator<Row> rows, int blockSize, Network net, String stage, String featuresCol, String labelCol) {
       this.rows = rows;
       this.blockSize = blockSize;
       this.numFeatures = net.numInputs();
+      this.loss = net.loss();
       this.numClasses = net.numOutputs();
+      this.stage = stage;
       this.featuresCol = featuresCol;
       this.labelCol = labelCol;
     }
@@ -153,7 +162,7 @@ final class TrainingBlocks {
         throw new NoSuchElementException();
       }
       double[] x = new double[blockSize * numFeatures];
-      int[] y = new int[blockSize];
+      double[] y = new double[blockSize];
       int n = 0;
       while (n < blockSize && rows.hasNext()) {
         Row row = rows.next();
@@ -169,12 +178,12 @@ final class TrainingBlocks {
     /** Copies the row's features into {@code x} at {@code offset}, refusing nulls, other sizes and non-finite values. */
     private void copyFeatures(Row row, double[] x, int offset) {
       if (row.isNullAt(0)) {
-        throw new IllegalArgumentException("LeakyMLPClassifier: column " + featuresCol + " holds a null vector");
+        throw new IllegalArgumentException(stage + ": column " + featuresCol + " holds a null vector");
       }
       Vector v = (Vector) row.get(0);
       if (v.size() != numFeatures) {
         throw new IllegalArgumentException(
-            "LeakyMLPClassifier: column " + featuresCol + " has a vector of size " + v.size()
+            stage + ": column " + featuresCol + " has a vector of size " + v.size()
                 + " but layers[0] is " + numFeatures);
       }
       if (v instanceof SparseVector sparse) {
@@ -189,20 +198,24 @@ final class TrainingBlocks {
       for (int i = offset; i < offset + numFeatures; i++) {
         if (!Double.isFinite(x[i])) {
           throw new IllegalArgumentException(
-              "LeakyMLPClassifier: column " + featuresCol + " holds " + x[i] + "; features must be finite");
+              stage + ": column " + featuresCol + " holds " + x[i] + "; features must be finite");
         }
       }
     }
 
-    private int label(Row row) {
+    /** The label, refusing nulls and, by the loss, class indices out of range or non-finite targets. */
+    private double label(Row row) {
       double value = row.isNullAt(1) ? Double.NaN : row.getDouble(1);
-      if (!(value >= 0 && value < numClasses && value == Math.rint(value))) {
-        throw new IllegalArgumentException(
-            "LeakyMLPClassifier: column " + labelCol + " holds " + (row.isNullAt(1) ? "null" : value)
-                + " but labels must be integers in [0, " + numClasses + ") for an output layer of "
-                + numClasses);
+      String held = stage + ": column " + labelCol + " holds " + (row.isNullAt(1) ? "null" : value);
+      if (loss == Network.Loss.SQUARED_ERROR) {
+        if (!Double.isFinite(value)) {
+          throw new IllegalArgumentException(held + " but labels must be finite numbers");
+        }
+      } else if (!(value >= 0 && value < numClasses && value == Math.rint(value))) {
+        throw new IllegalArgumentException(held + " but labels must be integers in [0, " + numClasses
+            + ") for an output layer of " + numClasses);
       }
-      return (int) value;
+      return value;
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.leakyspark.ml.classification;
+package dev.leakyspark.ml.mlp;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
@@ -9,10 +9,10 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /**
- * The params of {@link LeakyMLPClassifier} that its model shares, declared once
- * ({@link MLPParams}), as Spark's {@code MultilayerPerceptronParams} are: the model answers every
- * getter with the value it was fitted with. The column params and {@code thresholds} come from
- * MLlib's {@code ProbabilisticClassifier} and its model.
+ * The params of {@code LeakyMLPClassifier}, {@code LeakyMLPRegressor} and their models, declared
+ * once ({@link MLPParams}), as Spark's {@code MultilayerPerceptronParams} are: a model answers
+ * every getter with the value it was fitted with. The column params (and the classifier's
+ * {@code thresholds}) come from MLlib's {@code Predictor} classes.
  *
  * <pre>{@code
  * LeakyMLPClassificationModel model = new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).fit(train);
@@ -22,10 +22,33 @@ import org.apache.spark.ml.param.Params;
  */
 public interface LeakyMLPParams extends Params {
 
+  /** Default of {@code localSteps}. */
+  int DEFAULT_LOCAL_STEPS = 64;
+  /** Default of {@code blockMomentum}. */
+  double DEFAULT_BLOCK_MOMENTUM = 0.0;
+  /** The {@code solver} for L-BFGS on the exact full-batch gradient. */
+  String LBFGS = "l-bfgs";
+  /** The {@code solver} for mini-batch Adam in rounds of local steps, averaged across partitions. */
+  String ADAM = "adam";
+  /** The {@code stepSizeSchedule} that keeps {@code stepSize} throughout. */
+  String CONSTANT = "constant";
+  /** The {@code stepSizeSchedule} that decays {@code stepSize} along half a cosine, to 0 at {@code maxIter}. */
+  String COSINE = "cosine";
+  /** The {@code numPartitions} default: one training partition per {@link #ROWS_PER_PARTITION} rows. */
+  int FROM_THE_DATA = 0;
+  /**
+   * Rows each training partition gets when {@code numPartitions} is {@link #FROM_THE_DATA}: the
+   * fewest for which Adam, at 10 epochs on a validation split of Fashion-MNIST, stayed within
+   * 0.003 accuracy of 2 partitions (docs/scale-out.md).
+   */
+  int ROWS_PER_PARTITION = 25_000;
+  /** The {@code checkpointInterval} that turns checkpoints off, as in MLlib. */
+  int NO_CHECKPOINTS = -1;
+
   /** The param objects of this stage. */
   MLPParams mlpParams();
 
-  /** Layer sizes from input to output; the last is the number of classes (no default: must be set). */
+  /** Layer sizes from input to output; the last is the number of classes, or 1 for the regressor (no default: must be set). */
   default IntArrayParam layers() { return mlpParams().layers; }
   /** Leaky ReLU slope of the hidden layers (default 0.01). */
   default DoubleParam alpha() { return mlpParams().alpha; }
@@ -52,13 +75,13 @@ public interface LeakyMLPParams extends Params {
   default Param<Vector> initialWeights() { return mlpParams().initialWeights; }
   /** Checkpoint folder (unset: no checkpoints). */
   default Param<String> checkpointDir() { return mlpParams().checkpointDir; }
-  /** Iterations or epochs between checkpoints (default 10; {@value LeakyMLPClassifier#NO_CHECKPOINTS} for none). */
+  /** Iterations or epochs between checkpoints (default 10; {@value #NO_CHECKPOINTS} for none). */
   default IntParam checkpointInterval() { return mlpParams().checkpointInterval; }
-  /** Training partitions (default {@value LeakyMLPClassifier#FROM_THE_DATA}: one per {@value LeakyMLPClassifier#ROWS_PER_PARTITION} rows). */
+  /** Training partitions (default {@value #FROM_THE_DATA}: one per {@value #ROWS_PER_PARTITION} rows). */
   default IntParam numPartitions() { return mlpParams().numPartitions; }
-  /** Adam steps per partition between averagings (default {@value LeakyMLPClassifier#DEFAULT_LOCAL_STEPS}). */
+  /** Adam steps per partition between averagings (default {@value #DEFAULT_LOCAL_STEPS}). */
   default IntParam localSteps() { return mlpParams().localSteps; }
-  /** Block momentum of the averaged update (default {@value LeakyMLPClassifier#DEFAULT_BLOCK_MOMENTUM}). */
+  /** Block momentum of the averaged update (default {@value #DEFAULT_BLOCK_MOMENTUM}). */
   default DoubleParam blockMomentum() { return mlpParams().blockMomentum; }
 
   default int[] getLayers() { return getOrDefault(layers()); }
@@ -74,7 +97,7 @@ public interface LeakyMLPParams extends Params {
   default Vector getInitialWeights() { return getOrDefault(initialWeights()); }
   default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
-  /** The training partitions, or {@value LeakyMLPClassifier#FROM_THE_DATA} (the default) for one per {@value LeakyMLPClassifier#ROWS_PER_PARTITION} rows. */
+  /** The training partitions, or {@value #FROM_THE_DATA} (the default) for one per {@value #ROWS_PER_PARTITION} rows. */
   default int getNumPartitions() { return (Integer) getOrDefault(numPartitions()); }
   default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
   default double getBlockMomentum() { return (Double) getOrDefault(blockMomentum()); }

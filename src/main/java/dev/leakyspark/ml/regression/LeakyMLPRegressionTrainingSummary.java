@@ -1,0 +1,51 @@
+package dev.leakyspark.ml.regression;
+
+import dev.leakyspark.ml.mlp.MLPModelData;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What training did: the regression metrics on the training data, the objective history, and the
+ * iterations and partitions of the fit.
+ *
+ * <pre>{@code
+ * LeakyMLPRegressionTrainingSummary summary = model.summary();
+ * double rmse = summary.rootMeanSquaredError();
+ * double[] losses = summary.objectiveHistory();
+ * }</pre>
+ */
+public final class LeakyMLPRegressionTrainingSummary extends LeakyMLPRegressionSummary {
+
+  private static final long serialVersionUID = 1L;
+
+  private final MLPModelData.SummaryState state;
+
+  LeakyMLPRegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol,
+      MLPModelData.SummaryState state) {
+    super(predictions, predictionCol, labelCol);
+    this.state = state;
+  }
+
+  /**
+   * The objective: the mean of {@code (prediction - label)^2 / 2}, on the standardised label when
+   * {@code standardizeLabel}, plus the L2 term. l-bfgs: at the start and after each iteration;
+   * adam: each epoch's, the mean over its mini-batches.
+   */
+  public double[] objectiveHistory() {
+    return state.history().clone();
+  }
+
+  /** Iterations (l-bfgs) or epochs (adam) run. */
+  public int totalIterations() {
+    return state.iterations();
+  }
+
+  /** The partitions the fit trained on: {@code numPartitions}, or the number it chose from the data. */
+  public int numPartitions() {
+    return state.partitions();
+  }
+
+  MLPModelData.SummaryState state() {
+    return state;
+  }
+}
