@@ -50,6 +50,7 @@ ML_CLIENT = textwrap.dedent("""
     from pyspark.sql import SparkSession
     from leaky_spark.ml.classification import LeakyMLPClassifier
     from leaky_spark.ml.feature import LeakyReLU
+    from leaky_spark.ml.regression import LeakyMLPRegressor
 
     rows, path = json.loads(sys.argv[1]), sys.argv[2]
     spark = (SparkSession.builder.remote("local[2]")
@@ -88,7 +89,14 @@ ML_CLIENT = textwrap.dedent("""
                   "numClasses": mlp.numClasses, "numFeatures": mlp.numFeatures, "hasSummary": mlp.hasSummary,
                   "accuracy": summary.accuracy, "labels": summary.labels,
                   "objectiveHistory": summary.objectiveHistory, "totalIterations": summary.totalIterations}
+        regression = LeakyMLPRegressor(layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1).fit(df)
+        scored = regression.transform(df).orderBy("id").collect()
+        regressor = {"predictions": [r.prediction for r in scored], "numFeatures": regression.numFeatures,
+                     "predict": regression.predict(scored[0].features) == scored[0].prediction,
+                     "getters": [regression.getLayers(), regression.getStandardizeLabel()],
+                     "summary": refused(lambda: regression.summary)}
         print(json.dumps({"fitted": probability(model), "loaded": probability(loaded), "single": single,
+                          "regressor": regressor,
                           "refused": [refused(lambda: mlp.weights), refused(lambda: mlp.evaluate(df)),
                                       refused(lambda: summary.numPartitions)],
                           "stages": [type(s).__name__ for s in loaded.stages],
@@ -152,3 +160,9 @@ def test_the_ml_stages_fit_transform_save_and_load_through_spark_connect(spark, 
     assert weights.startswith("LeakyMLPClassificationModel.weights is not available over Spark Connect")
     assert evaluate.startswith("LeakyMLPClassificationModel.evaluate is not available over Spark Connect")
     assert partitions.startswith("LeakyMLPTrainingSummary.numPartitions is not available over Spark Connect")
+    regressor = result["regressor"]
+    from leaky_spark.ml.regression import LeakyMLPRegressor
+    classic_regression = LeakyMLPRegressor(layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1).fit(df)
+    assert regressor["predictions"] == [r.prediction for r in classic_regression.transform(df).orderBy("id").collect()]
+    assert (regressor["numFeatures"], regressor["predict"], regressor["getters"]) == (2, True, [[2, 8, 1], True])
+    assert regressor["summary"].startswith("LeakyMLPRegressionModel.summary is not available over Spark Connect")

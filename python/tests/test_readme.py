@@ -7,7 +7,9 @@ from conftest import ROOT
 def python_blocks(section):
     readme = (ROOT / "README.md").read_text()
     start = readme.index(section)
-    end = readme.index("\n### ", start + len(section))
+    # the section ends at the next heading of level 2 or 3
+    ends = [i for i in (readme.find(mark, start + len(section)) for mark in ("\n## ", "\n### ")) if i >= 0]
+    end = min(ends, default=len(readme))
     return re.findall(r"```python\n(.*?)```", readme[start:end], re.S)
 
 
@@ -25,3 +27,11 @@ def test_the_python_section_runs_as_written(spark, capsys):
     assert "|-0.4|" in printed  # the SQL function
     accuracy, iterations, loss = re.search(r"^(\S+) (\d+) (\S+)$", printed, re.M).groups()
     assert float(accuracy) == 1.0 and 1 <= int(iterations) <= 50 and float(loss) < 0.01
+
+
+def test_the_regressor_section_runs_as_written(spark, capsys):
+    blocks = python_blocks("## MLP regressor")
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "README.md", "exec"), {})
+    rmse, r2, test_rmse = map(float, capsys.readouterr().out.split())
+    assert rmse < 2.0 and r2 > 0.85 and test_rmse < 2.0, (rmse, r2, test_rmse)

@@ -6,7 +6,6 @@ import dev.leakyspark.ml.mlp.LeakyMLPParams;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.PendingUid;
-import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
@@ -20,8 +19,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -318,7 +315,7 @@ public class LeakyMLPClassificationModel
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return MLPModelData.writer(this, network, weights);
   }
 
   @Override
@@ -328,39 +325,11 @@ public class LeakyMLPClassificationModel
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<LeakyMLPClassificationModel> read() {
-    return new Reader();
+    return MLPModelData.reader(LeakyMLPClassificationModel.class,
+        (uid, data) -> new LeakyMLPClassificationModel(uid, data.layers(), data.alpha(), data.weights()));
   }
 
   public static LeakyMLPClassificationModel load(String path) {
     return read().load(path);
-  }
-
-  /** Metadata (class, uid, params) as JSON, then {@link MLPModelData}. */
-  private static final class Writer extends MLWriter {
-    private final LeakyMLPClassificationModel model;
-
-    Writer(LeakyMLPClassificationModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter$.MODULE$.saveMetadata(
-          model, path, sparkSession().sparkContext(), Option.empty(), Option.empty());
-      MLPModelData.write(sparkSession(), path, model.network, model.weights);
-    }
-  }
-
-  private static final class Reader extends MLReader<LeakyMLPClassificationModel> {
-    @Override
-    public LeakyMLPClassificationModel load(String path) {
-      String className = LeakyMLPClassificationModel.class.getName();
-      DefaultParamsReader.Metadata metadata = Persistence.metadata(path, sparkSession().sparkContext(), className);
-      MLPModelData data = MLPModelData.read(sparkSession(), path, className);
-      LeakyMLPClassificationModel model =
-          new LeakyMLPClassificationModel(metadata.uid(), data.layers(), data.alpha(), data.weights());
-      metadata.getAndSetParams(model, Option.empty());
-      return model;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.mlp;
 
+import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.nn.Network;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,15 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * What an MLP model saves besides its metadata: one Parquet row in {@code path/data} of format
@@ -27,8 +35,11 @@ import org.apache.spark.sql.types.StructType;
  * 4.1+'s Connect server keeps when it moves a cached model to disk.
  *
  * <pre>{@code
- * MLPModelData.write(spark, path, layers, alpha, weights);
- * MLPModelData saved = MLPModelData.read(spark, path, LeakyMLPRegressionModel.class.getName());
+ * public MLWriter write() { return MLPModelData.writer(this, network, weights); }
+ * public static MLReader<LeakyMLPRegressionModel> read() {
+ *   return MLPModelData.reader(LeakyMLPRegressionModel.class,
+ *       (uid, data) -> new LeakyMLPRegressionModel(uid, data.layers(), data.alpha(), data.weights()));
+ * }
  * }</pre>
  */
 public record MLPModelData(int[] layers, double alpha, double[] weights) {
@@ -71,6 +82,34 @@ public record MLPModelData(int[] layers, double alpha, double[] weights) {
     int[] layers = row.<Integer>getList(row.fieldIndex("layers")).stream().mapToInt(Integer::intValue).toArray();
     return new MLPModelData(layers, row.getDouble(row.fieldIndex("alpha")),
         ((Vector) row.get(row.fieldIndex("weights"))).toArray());
+  }
+
+  /** The writer of {@code model}: MLlib's metadata (class, uid, params) as JSON, then this data of {@code network} and {@code weights}. */
+  public static MLWriter writer(Params model, Network network, double[] weights) {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession().sparkContext(), Option.empty(),
+            Option.empty());
+        write(sparkSession(), path, network, weights);
+      }
+    };
+  }
+
+  /**
+   * The reader of saved models of class {@code type}: {@code make} builds one from the saved uid and
+   * data, then the saved params are set on it.
+   */
+  public static <M extends Params> MLReader<M> reader(Class<M> type, BiFunction<String, MLPModelData, M> make) {
+    return new MLReader<M>() {
+      @Override
+      public M load(String path) {
+        DefaultParamsReader.Metadata metadata = Persistence.metadata(path, sparkSession().sparkContext(), type.getName());
+        M model = make.apply(metadata.uid(), read(sparkSession(), path, type.getName()));
+        metadata.getAndSetParams(model, Option.empty());
+        return model;
+      }
+    };
   }
 
   /** What a training summary holds besides the training data: iterations, partitions and the objective history. */

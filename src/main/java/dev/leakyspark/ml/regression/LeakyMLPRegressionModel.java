@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.PendingUid;
-import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
@@ -16,8 +15,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -231,7 +228,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return MLPModelData.writer(this, network, weights);
   }
 
   @Override
@@ -241,39 +238,11 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<LeakyMLPRegressionModel> read() {
-    return new Reader();
+    return MLPModelData.reader(LeakyMLPRegressionModel.class,
+        (uid, data) -> new LeakyMLPRegressionModel(uid, data.layers(), data.alpha(), data.weights()));
   }
 
   public static LeakyMLPRegressionModel load(String path) {
     return read().load(path);
-  }
-
-  /** Metadata (class, uid, params) as JSON, then {@link MLPModelData}. */
-  private static final class Writer extends MLWriter {
-    private final LeakyMLPRegressionModel model;
-
-    Writer(LeakyMLPRegressionModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession().sparkContext(), Option.empty(),
-          Option.empty());
-      MLPModelData.write(sparkSession(), path, model.network, model.weights);
-    }
-  }
-
-  private static final class Reader extends MLReader<LeakyMLPRegressionModel> {
-    @Override
-    public LeakyMLPRegressionModel load(String path) {
-      String className = LeakyMLPRegressionModel.class.getName();
-      DefaultParamsReader.Metadata metadata = Persistence.metadata(path, sparkSession().sparkContext(), className);
-      MLPModelData data = MLPModelData.read(sparkSession(), path, className);
-      LeakyMLPRegressionModel model =
-          new LeakyMLPRegressionModel(metadata.uid(), data.layers(), data.alpha(), data.weights());
-      metadata.getAndSetParams(model, Option.empty());
-      return model;
-    }
   }
 }
