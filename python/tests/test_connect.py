@@ -94,7 +94,8 @@ ML_CLIENT = textwrap.dedent("""
         regressor = {"predictions": [r.prediction for r in scored], "numFeatures": regression.numFeatures,
                      "predict": regression.predict(scored[0].features) == scored[0].prediction,
                      "getters": [regression.getLayers(), regression.getStandardizeLabel()],
-                     "summary": refused(lambda: regression.summary)}
+                     "hasSummary": regression.hasSummary,
+                     "summary": refused(lambda: regression.summary.rootMeanSquaredError)}
         print(json.dumps({"fitted": probability(model), "loaded": probability(loaded), "single": single,
                           "regressor": regressor,
                           "refused": [refused(lambda: mlp.weights), refused(lambda: mlp.evaluate(df)),
@@ -165,4 +166,6 @@ def test_the_ml_stages_fit_transform_save_and_load_through_spark_connect(spark, 
     classic_regression = LeakyMLPRegressor(layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1).fit(df)
     assert regressor["predictions"] == [r.prediction for r in classic_regression.transform(df).orderBy("id").collect()]
     assert (regressor["numFeatures"], regressor["predict"], regressor["getters"]) == (2, True, [[2, 8, 1], True])
-    assert regressor["summary"].startswith("LeakyMLPRegressionModel.summary is not available over Spark Connect")
+    assert regressor["hasSummary"] is True
+    assert regressor["summary"].startswith(
+        "LeakyMLPRegressionTrainingSummary.rootMeanSquaredError is not available over Spark Connect")

@@ -32,6 +32,6 @@ def test_the_python_section_runs_as_written(spark, capsys):
 def test_the_regressor_section_runs_as_written(spark, capsys):
     blocks = python_blocks("## MLP regressor")
     assert len(blocks) == 1
-    exec(compile(blocks[0], "README.md", "exec"), {})
+    exec(compile(blocks[0], "README.md", "exec"), {"spark": spark})  # the session of the section above
     rmse, r2, test_rmse = map(float, capsys.readouterr().out.split())
     assert rmse < 2.0 and r2 > 0.85 and test_rmse < 2.0, (rmse, r2, test_rmse)

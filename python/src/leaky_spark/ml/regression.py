@@ -186,12 +186,21 @@ class LeakyMLPRegressionModel(JavaStage, MLPModel, _JavaRegressionModel[Vector],
 
     @property
     def summary(self) -> LeakyMLPRegressionTrainingSummary:
-        """The training summary; a loaded model has none, which is an error."""
-        refuse_over_connect(self, "summary")
+        """The training summary; a loaded model has none, which is an error. Over Spark Connect
+        its metrics are refused (the server admits only Spark's own summaries)."""
         if not self.hasSummary:
             raise RuntimeError("No training summary for %s: summaries exist only on models fitted "
                                "in this session" % self.uid)
-        return LeakyMLPRegressionTrainingSummary(self._call_java("summary"))
+        summary = super().summary  # pyspark 4 wraps it in _summaryCls, pyspark 3.5 does not
+        return (summary if isinstance(summary, LeakyMLPRegressionTrainingSummary)
+                else LeakyMLPRegressionTrainingSummary(summary))
+
+    @property
+    def _summaryCls(self) -> type:
+        return LeakyMLPRegressionTrainingSummary
+
+    def _summary_dataset(self, train_dataset: DataFrame) -> DataFrame:
+        return train_dataset  # the server's summary scores it
 
     def evaluate(self, dataset: DataFrame) -> LeakyMLPRegressionSummary:
         """The regression metrics of this model on ``dataset``, which holds the features and the
