@@ -49,6 +49,7 @@ def test_the_readme_install_line_alone_brings_what_the_stages_import(tmp_path):
     python = str(venv / "bin" / "python")
     subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
                     "pyspark==" + pyspark.__version__, str(ROOT / "python")], check=True)
-    imports = "import leaky_spark.functions, leaky_spark.ml.feature, leaky_spark.ml.classification, leaky_spark.data"
+    imports = ("import leaky_spark.functions, leaky_spark.ml.feature, leaky_spark.ml.classification, "
+               "leaky_spark.ml.regression, leaky_spark.data")
     run = subprocess.run([python, "-c", imports], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -34,7 +34,7 @@ NON_DEFAULTS = {
 
 @pytest.fixture(scope="module")
 def data(spark):
-    return friedman1(spark, 1500, seed=1).cache()
+    return friedman1(spark, 1000, seed=1).cache()
 
 
 def java_value(jvm_stage, name):
@@ -80,17 +80,17 @@ def test_the_stages_are_pyspark_regressors_and_pass_its_param_check(spark, data,
 
 def test_a_fit_from_python_equals_the_jvm_fit_and_beats_a_linear_model(spark, jvm, data):
     train, test = data.randomSplit([0.8, 0.2], seed=3)
-    model = LeakyMLPRegressor(layers=[10, 32, 1], maxIter=100, seed=1, numPartitions=2).fit(train)
+    model = LeakyMLPRegressor(layers=[10, 32, 1], maxIter=80, seed=1, numPartitions=2).fit(train)
     layers = spark.sparkContext._gateway.new_array(spark.sparkContext._jvm.int, 3)
     for i, v in enumerate([10, 32, 1]):
         layers[i] = v
-    java_model = (jvm.dev.leakyspark.ml.regression.LeakyMLPRegressor().setLayers(layers).setMaxIter(100)
+    java_model = (jvm.dev.leakyspark.ml.regression.LeakyMLPRegressor().setLayers(layers).setMaxIter(80)
                   .setSeed(1).setNumPartitions(2).fit(train._jdf))
     assert model.weights.toArray().tolist() == list(java_model.weights().toArray())
     summary = model.summary
     assert isinstance(summary, LeakyMLPRegressionTrainingSummary)
     assert summary.objectiveHistory == list(java_model.summary().objectiveHistory())
-    assert (summary.totalIterations, summary.numPartitions, summary.numInstances) == (100, 2, train.count())
+    assert (summary.totalIterations, summary.numPartitions, summary.numInstances) == (80, 2, train.count())
     rmse = RegressionEvaluator()
     assert summary.rootMeanSquaredError == pytest.approx(rmse.evaluate(model.transform(train)), rel=1e-9)
     assert summary.r2 == pytest.approx(rmse.evaluate(model.transform(train), {rmse.metricName: "r2"}), rel=1e-9)
@@ -116,7 +116,7 @@ def test_bad_params_and_input_fail_with_the_jvm_message(data):
 
 
 def test_cross_validation_in_a_pipeline_saves_loads_and_predicts_identically(data, tmp_path):
-    mlp = LeakyMLPRegressor(layers=[10, 16, 1], maxIter=30, seed=2, featuresCol="scaled")
+    mlp = LeakyMLPRegressor(layers=[10, 16, 1], maxIter=20, seed=2, featuresCol="scaled")
     pipeline = Pipeline(stages=[StandardScaler(inputCol="features", outputCol="scaled"), mlp])
     grid = ParamGridBuilder().addGrid(mlp.regParam, [0.0, 1.0]).build()
     cv = CrossValidator(estimator=pipeline, estimatorParamMaps=grid, evaluator=RegressionEvaluator(),
