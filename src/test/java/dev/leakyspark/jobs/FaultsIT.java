@@ -123,7 +123,7 @@ class FaultsIT {
     again.add("--resume");
     try (JobProcess run = job("train", again)) {
       assertEquals(0, run.waitForExit(Duration.ofMinutes(5)), run.output());
-      assertTrue(run.output().contains("resuming from the checkpoint of iteration " + newest + " in " + fit),
+      assertTrue(run.output().contains("Resuming from the checkpoint of iteration " + newest + " in " + fit),
           run.output());
       List<Integer> epochs = run.output().lines().map(EPOCH::matcher).filter(Matcher::find)
           .map(m -> Integer.parseInt(m.group(1))).toList();

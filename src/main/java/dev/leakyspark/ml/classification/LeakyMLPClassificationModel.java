@@ -1,7 +1,6 @@
 package dev.leakyspark.ml.classification;
 
-import static org.apache.spark.sql.functions.col;
-
+import dev.leakyspark.ml.mlp.BlockScoring;
 import dev.leakyspark.ml.mlp.LeakyMLPParams;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
@@ -10,7 +9,6 @@ import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
 import java.util.Arrays;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummary;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSummaryImpl;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -23,13 +21,11 @@ import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
@@ -52,6 +48,8 @@ import scala.Option;
 public class LeakyMLPClassificationModel
     extends ProbabilisticClassificationModel<Vector, LeakyMLPClassificationModel>
     implements LeakyMLPParams, MLWritable, HasTrainingSummary<LeakyMLPTrainingSummary> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeakyMLPClassificationModel.class);
 
   private final String uid;
   private final MLPParams params;
@@ -203,8 +201,9 @@ public class LeakyMLPClassificationModel
   }
 
   /**
-   * Scores every row with the weights broadcast once: {@code rawPrediction}, {@code probability}
-   * and {@code prediction}, each only when its column name is not empty.
+   * Scores the rows in blocks, with the weights broadcast once ({@link BlockScoring}):
+   * {@code rawPrediction}, {@code probability} and {@code prediction}, each only when its column
+   * name is not empty. A null feature vector gets null outputs.
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
@@ -214,39 +213,40 @@ public class LeakyMLPClassificationModel
       throw new IllegalArgumentException("LeakyMLPClassificationModel " + uid + ": thresholds has "
           + thresholds.length + " entries but the model has " + numClasses() + " classes");
     }
-    Broadcast<double[]> shared = dataset.sparkSession().sparkContext().broadcast(
-        weights, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
-    Network net = network;
-    String column = getFeaturesCol();
-    UDF1<Vector, Vector> rawOf = v -> new DenseVector(centredScores(net, shared.value(), v, column));
-    UDF1<Vector, Vector> probabilityOf = r -> {
-      double[] p = r.toArray();
-      Network.softmaxInPlace(p, p.length);
-      return new DenseVector(p);
+    StructType appended = new StructType(Arrays.copyOfRange(schema.fields(), dataset.schema().size(), schema.size()));
+    if (appended.isEmpty()) {
+      LOG.warn("{}: rawPredictionCol, probabilityCol and predictionCol are empty, so transform adds no column", uid);
+      return dataset.toDF();
+    }
+    boolean raw = !getRawPredictionCol().isEmpty();
+    boolean probability = !getProbabilityCol().isEmpty();
+    boolean prediction = !getPredictionCol().isEmpty();
+    BlockScoring.Outputs outputs = (z, offset, classes) -> {
+      double[] centred = centred(z, offset, classes);
+      Object[] values = new Object[appended.size()];
+      int i = 0;
+      if (raw) {
+        values[i++] = new DenseVector(centred);
+      }
+      double[] p = null;
+      if (probability || (prediction && thresholds != null)) {
+        p = centred.clone();
+        Network.softmaxInPlace(p, classes);
+      }
+      if (probability) {
+        values[i++] = new DenseVector(p);
+      }
+      if (prediction) {
+        values[i] = thresholds == null ? (double) new DenseVector(centred).argmax() : thresholded(p, thresholds);
+      }
+      return values;
     };
-    UDF1<Vector, Double> predictionOf = thresholds == null ? r -> (double) r.argmax() : p -> thresholded(p, thresholds);
-    Dataset<Row> out = dataset.toDF();
-    Column raw = functions.udf(rawOf, new VectorUDT()).apply(col(column));
-    if (!getRawPredictionCol().isEmpty()) {
-      out = out.withColumn(getRawPredictionCol(), raw, schema.apply(getRawPredictionCol()).metadata());
-      raw = col(getRawPredictionCol());
-    }
-    Column probability = functions.udf(probabilityOf, new VectorUDT()).apply(raw);
-    if (!getProbabilityCol().isEmpty()) {
-      out = out.withColumn(getProbabilityCol(), probability, schema.apply(getProbabilityCol()).metadata());
-      probability = col(getProbabilityCol());
-    }
-    if (!getPredictionCol().isEmpty()) {
-      Column prediction = functions.udf(predictionOf, DataTypes.DoubleType).asNonNullable()
-          .apply(thresholds == null ? raw : probability);
-      out = out.withColumn(getPredictionCol(), prediction, schema.apply(getPredictionCol()).metadata());
-    }
-    return out;
+    return BlockScoring.transform(dataset, appended, getFeaturesCol(), "LeakyMLPClassificationModel", network,
+        weights, outputs);
   }
 
   /** The class with the largest {@code p[i] / thresholds[i]} (a zero threshold wins), as MLlib's. */
-  private static double thresholded(Vector probability, double[] thresholds) {
-    double[] p = probability.toArray();
+  private static double thresholded(double[] p, double[] thresholds) {
     int best = 0;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < p.length; i++) {
@@ -265,16 +265,21 @@ public class LeakyMLPClassificationModel
           "LeakyMLPClassificationModel: column " + column + " has a vector of size "
               + features.size() + " but the model takes " + net.numInputs() + " features");
     }
-    double[] scores = net.scores(weights, features.toArray(), 1);
+    return centred(net.scores(weights, features.toArray(), 1), 0, net.numOutputs());
+  }
+
+  /** The scores {@code z[offset, offset + classes)} less their mean, in a new array. */
+  private static double[] centred(double[] z, int offset, int classes) {
     double sum = 0;
-    for (double s : scores) {
-      sum += s;
+    for (int i = offset; i < offset + classes; i++) {
+      sum += z[i];
     }
-    double mean = sum / scores.length;
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] -= mean;
+    double mean = sum / classes;
+    double[] centred = new double[classes];
+    for (int i = 0; i < classes; i++) {
+      centred[i] = z[offset + i] - mean;
     }
-    return scores;
+    return centred;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.leakyspark.ml.regression;
 
-import static org.apache.spark.sql.functions.col;
-
+import dev.leakyspark.ml.mlp.BlockScoring;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.PendingUid;
@@ -9,7 +8,6 @@ import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.io.IOException;
 import java.util.Arrays;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.BooleanParam;
@@ -22,9 +20,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +128,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
     return net.scores(weights, features.toArray(), 1)[0];
   }
 
-  /** Adds the prediction of every row, with the weights broadcast once. */
+  /** Adds the prediction of every row, scored in blocks with the weights broadcast once ({@link BlockScoring}). */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType schema = transformSchema(dataset.schema(), true);
@@ -140,14 +136,9 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
       LOG.warn("{}: predictionCol is empty, so transform adds no column", uid);
       return dataset.toDF();
     }
-    Broadcast<double[]> shared = dataset.sparkSession().sparkContext().broadcast(
-        weights, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
-    Network net = network;
-    String column = getFeaturesCol();
-    UDF1<Vector, Double> predictionOf = v -> predict(net, shared.value(), v, column);
-    return dataset.toDF().withColumn(getPredictionCol(),
-        functions.udf(predictionOf, DataTypes.DoubleType).asNonNullable().apply(col(column)),
-        schema.apply(getPredictionCol()).metadata());
+    StructType appended = new StructType(new StructField[] {schema.apply(getPredictionCol())});
+    return BlockScoring.transform(dataset, appended, getFeaturesCol(), "LeakyMLPRegressionModel", network, weights,
+        (z, offset, width) -> new Object[] {z[offset]});
   }
 
   @Override

@@ -143,6 +143,37 @@ class LeakyMLPClassifierTest {
   }
 
   @Test
+  void transformScoresInBlocksKeepingEveryColumnTheRowOrderAndNulls() {
+    LeakyMLPClassificationModel model = mlp().setMaxIter(5).fit(blobs);
+    // 300 rows in one partition: two full blocks of 128 and one of 44, with a null vector among them
+    List<Row> rows = new ArrayList<>();
+    List<Row> source = blobs.collectAsList();
+    for (int i = 0; i < source.size(); i++) {
+      rows.add(RowFactory.create((long) i, "r" + i, i == 130 ? null : source.get(i).get(1)));
+    }
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType)
+        .add("features", new VectorUDT());
+    Dataset<Row> input = spark.createDataFrame(rows, schema).coalesce(1);
+    List<Row> out = model.transform(input).collectAsList();
+    assertEquals(List.of("id", "name", "features", "rawPrediction", "probability", "prediction"),
+        List.of(model.transform(input).columns()));
+    assertEquals(300, out.size());
+    for (int i = 0; i < out.size(); i++) {
+      Row row = out.get(i);
+      assertEquals(i, row.getLong(0), "the input's order");
+      assertEquals("r" + i, row.getString(1));
+      if (i == 130) {
+        assertTrue(row.isNullAt(3) && row.isNullAt(4) && row.isNullAt(5), "a null vector gets null outputs: " + row);
+        continue;
+      }
+      Vector features = row.getAs("features");
+      assertArrayEquals(model.predictRaw(features).toArray(), ((Vector) row.getAs("rawPrediction")).toArray(), 1e-12,
+          "row " + i);
+      assertEquals(model.predict(features), row.getDouble(5), 0.0, "row " + i);
+    }
+  }
+
+  @Test
   void sameSeedAndPartitioningGiveTheSameWeights() {
     for (String solver : List.of("l-bfgs", "adam")) {
       double[] first = mlp().setSolver(solver).setMaxIter(5).fit(blobs).weights().toArray();
