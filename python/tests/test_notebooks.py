@@ -39,6 +39,10 @@ def test_the_quickstart_notebook_runs_and_shows_accuracy_and_figures(tmp_path, m
     assert "same predictions: True" in text
     assert "reloaded: ['StandardScalerModel', 'LeakyReLU', 'LeakyMLPClassificationModel']" in text
     assert "|leaky_relu(x, 2.0)" not in text and "steep" in text
+    # the exported pipeline, scored by onnxruntime in float32
+    assert "inputs: ['features'] outputs: ['rawPrediction', 'probability', 'prediction']" in text
+    agree = float(re.search(r"ONNX predictions equal transform's on ([01]\.\d+) of \d+ test rows", text).group(1))
+    assert agree >= 0.999, text
     assert len(outputs(nb, "image/png")) == 2
 
 

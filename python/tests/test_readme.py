@@ -35,3 +35,16 @@ def test_the_regressor_section_runs_as_written(spark, capsys):
     exec(compile(blocks[0], "README.md", "exec"), {"spark": spark})  # the session of the section above
     rmse, r2, test_rmse = map(float, capsys.readouterr().out.split())
     assert rmse < 2.0 and r2 > 0.85 and test_rmse < 2.0, (rmse, r2, test_rmse)
+
+
+def test_the_serving_section_runs_as_written(spark, capsys):
+    namespace = {}
+    for block in python_blocks("### Python (PySpark)"):  # the pipeline the section exports
+        exec(compile(block, "README.md", "exec"), namespace)
+    blocks = python_blocks("## Serving")
+    assert len(blocks) == 1
+    capsys.readouterr()
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    # onnxruntime's predictions for the two rows are transform's, the labels the model learnt
+    assert printed.strip() == "[array([0., 1.], dtype=float32)]", printed

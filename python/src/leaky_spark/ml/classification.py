@@ -13,7 +13,7 @@ from pyspark.ml.classification import (MultilayerPerceptronClassificationSummary
                                        _JavaProbabilisticClassificationModel,
                                        _JavaProbabilisticClassifier, _ProbabilisticClassifierParams)
 from pyspark.ml.linalg import Vector
-from pyspark.ml.util import HasTrainingSummary, JavaMLWritable
+from pyspark.ml.util import GeneralJavaMLWritable, HasTrainingSummary, JavaMLWritable
 from pyspark.sql import DataFrame
 
 from leaky_spark.ml._mlp import MLPModel, MLPParams, MLPSetters
@@ -105,7 +105,7 @@ class LeakyMLPTrainingSummary(MultilayerPerceptronClassificationTrainingSummary)
 
 class LeakyMLPClassificationModel(JavaStage, MLPModel,
                                   _JavaProbabilisticClassificationModel[Vector], _LeakyMLPParams,
-                                  JavaMLWritable, HasTrainingSummary[LeakyMLPTrainingSummary]):
+                                  GeneralJavaMLWritable, HasTrainingSummary[LeakyMLPTrainingSummary]):
     """A fitted :class:`LeakyMLPClassifier`: adds ``rawPrediction`` (the logits, centred on their
     mean), ``probability`` (their softmax) and ``prediction`` (the most probable class, or the one
     ``thresholds`` favour) columns; a column whose name is set empty is left out.

@@ -9,7 +9,7 @@ from typing import Any, List, Optional
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.param.shared import HasInputCol, HasInputCols, HasOutputCol, HasOutputCols
-from pyspark.ml.util import JavaMLWritable
+from pyspark.ml.util import GeneralJavaMLWritable
 from pyspark.ml.wrapper import JavaTransformer
 
 from leaky_spark.ml._wrapper import JavaStage, expose_as_jvm_package
@@ -18,7 +18,7 @@ __all__ = ["LeakyReLU"]
 
 
 class LeakyReLU(JavaStage, JavaTransformer, HasInputCol, HasOutputCol, HasInputCols, HasOutputCols,
-                JavaMLWritable):
+                GeneralJavaMLWritable):
     """Applies Leaky ReLU to one column (``inputCol`` to ``outputCol``) or to several
     (``inputCols`` to ``outputCols``): numeric, ``array<float>``, ``array<double>`` or vector
     columns, with the semantics of :func:`leaky_spark.functions.leaky_relu`. Sparse vectors stay

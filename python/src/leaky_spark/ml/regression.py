@@ -13,7 +13,7 @@ from pyspark.ml.base import _PredictorParams
 from pyspark.ml.linalg import Vector
 from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
-from pyspark.ml.util import HasTrainingSummary, JavaMLWritable
+from pyspark.ml.util import GeneralJavaMLWritable, HasTrainingSummary, JavaMLWritable
 from pyspark.ml.wrapper import JavaWrapper
 from pyspark.sql import DataFrame
 
@@ -173,7 +173,7 @@ class LeakyMLPRegressionTrainingSummary(LeakyMLPRegressionSummary):
 
 
 class LeakyMLPRegressionModel(JavaStage, MLPModel, _JavaRegressionModel[Vector],
-                              _LeakyMLPRegressorParams, JavaMLWritable,
+                              _LeakyMLPRegressorParams, GeneralJavaMLWritable,
                               HasTrainingSummary[LeakyMLPRegressionTrainingSummary]):
     """A fitted :class:`LeakyMLPRegressor`: adds the ``prediction`` column, on the label's scale;
     a column whose name is set empty is left out.

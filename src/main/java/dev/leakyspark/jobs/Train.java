@@ -10,6 +10,7 @@ import dev.leakyspark.ml.classification.LeakyMLPClassifier;
 import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
 import dev.leakyspark.ml.regression.LeakyMLPRegressor;
 import dev.leakyspark.ml.util.Schemas;
+import dev.leakyspark.onnx.OnnxExport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,9 @@ public final class Train {
       System.out.println("train: BLAS    " + String.join(", ", r.blas())
           + (r.blas().stream().anyMatch(b -> b.startsWith("JNI")) ? " (native)" : " (JVM; install OpenBLAS for native speed)"));
       System.out.println("train: model   " + options.model());
+      if (options.onnx() != null) {
+        System.out.println("train: onnx    " + options.onnx() + "/" + OnnxExport.FILE_NAME);
+      }
       System.out.println("train: metrics " + options.metrics() + " (metrics.json, loss.png"
           + (r.errors() == null ? ", confusion-matrix.png)" : ")"));
     });
@@ -92,6 +96,9 @@ public final class Train {
   static Result run(SparkSession spark, TrainOptions options) throws IOException {
     DataIO.checkOutput(spark, inputs(options), options.model(), options.overwrite());
     DataIO.checkOutput(spark, inputs(options), options.metrics(), options.overwrite());
+    if (options.onnx() != null) {
+      DataIO.checkOutput(spark, inputs(options), options.onnx(), options.overwrite());
+    }
     if (options.checkpoint() != null) {
       checkCheckpoint(spark, options);
     }
@@ -154,16 +161,27 @@ public final class Train {
 
       Path stagedModel = DataIO.staging(options.model());
       Path stagedMetrics = DataIO.staging(options.metrics());
+      Path stagedOnnx = options.onnx() == null ? null : DataIO.staging(options.onnx());
       try {
         model.write().save(stagedModel.toString());
         TrainReport.write(spark, stagedMetrics, options, mlp, result, history);
+        if (stagedOnnx != null) {
+          OnnxExport.writer(model, train.schema()).save(stagedOnnx.toString());
+        }
         DataIO.commit(spark, stagedModel, options.model(), options.overwrite());
         DataIO.commit(spark, stagedMetrics, options.metrics(), options.overwrite());
+        if (stagedOnnx != null) {
+          DataIO.commit(spark, stagedOnnx, options.onnx(), options.overwrite());
+        }
       } finally {
         DataIO.discard(spark, stagedModel);
         DataIO.discard(spark, stagedMetrics);
+        if (stagedOnnx != null) {
+          DataIO.discard(spark, stagedOnnx);
+        }
       }
-      LOG.info("Saved the model to {} and the metrics to {}", options.model(), options.metrics());
+      LOG.info("Saved the model to {} and the metrics to {}{}", options.model(), options.metrics(),
+          options.onnx() == null ? "" : ", and its ONNX graph to " + options.onnx() + "/" + OnnxExport.FILE_NAME);
       return result;
     } finally {
       train.unpersist();

@@ -19,7 +19,8 @@ import org.apache.hadoop.fs.Path;
  * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
  */
 record TrainOptions(String task, String train, String test, String inputFormat, List<String> features,
-    LeakyMLPClassifier mlp, boolean standardize, String model, String metrics, boolean resume, boolean overwrite) {
+    LeakyMLPClassifier mlp, boolean standardize, String model, String metrics, String onnx, boolean resume,
+    boolean overwrite) {
 
   /** The {@code --task} that fits {@code LeakyMLPClassifier} (the default). */
   static final String CLASSIFICATION = "classification";
@@ -67,7 +68,9 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
       "  --checkpoint DIR      write resumable checkpoints of the weights and optimiser state to DIR",
       "  --checkpoint-interval N  iterations or epochs between checkpoints (default " + D.getCheckpointInterval() + ")",
       "  --resume              continue from the newest checkpoint in --checkpoint DIR",
-      "  --overwrite           replace an existing model or metrics folder, or old checkpoints",
+      "  --onnx                also export the fitted pipeline as one ONNX graph (float32) to <model>-onnx/model.onnx,",
+      "                        for scoring with onnxruntime and no Spark",
+      "  --overwrite           replace an existing model, metrics or ONNX folder, or old checkpoints",
       "  --conf FILE           read these options from a properties file (flags win)",
       "With no --train: Fashion-MNIST (train and t10k) from " + Idx.FASHION_MNIST_DIR + " if present,",
       "else 25000 generated rows of 64 features, 20% held out for the test; for regression, 25000 rows of",
@@ -85,7 +88,7 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
         Set.of("task", "train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
             "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
             "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval"),
-        Set.of("overwrite", "resume"));
+        Set.of("overwrite", "resume", "onnx"));
     String train = o.get("train");
     String test = o.get("test");
     String task = JobArgs.oneOf(o, "task", CLASSIFICATION, List.of(CLASSIFICATION, REGRESSION));
@@ -128,8 +131,9 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     if (resume && !mlp.isDefined(mlp.checkpointDir())) {
       throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
     }
+    String onnx = JobArgs.flag(o, "onnx", false) ? model + "-onnx" : null;
     return new TrainOptions(task, train, test, inputFormat, features, mlp, JobArgs.flag(o, "standardize", true), model,
-        metrics, resume, JobArgs.flag(o, "overwrite", false));
+        metrics, onnx, resume, JobArgs.flag(o, "overwrite", false));
   }
 
   boolean regression() {

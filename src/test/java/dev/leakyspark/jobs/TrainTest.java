@@ -1,5 +1,6 @@
 package dev.leakyspark.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,12 +12,14 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
 import dev.leakyspark.testing.LogCapture;
+import dev.leakyspark.testing.OnnxScoring;
 import dev.leakyspark.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -176,7 +179,7 @@ class TrainTest {
     Path conf = Files.writeString(dir.resolve("train.properties"),
         "input-format = csv\nfeatures = x1,x2\nlabel = y\nsolver = l-bfgs\nmax-iter = 50\n");
     JobCall r = train("--conf", conf.toString(), "--train", file.toString(), "--max-iter", "30",
-        "--model", dir.resolve("m").toString());
+        "--model", dir.resolve("m").toString(), "--onnx");
     assertEquals(0, r.status(), r.err());
     JsonNode metrics = new ObjectMapper().readTree(dir.resolve("metrics/metrics.json").toFile());
     assertEquals("[2,256,128,2]", metrics.at("/params/layers").toString());
@@ -187,6 +190,17 @@ class TrainTest {
     PipelineModel model = PipelineModel.load(dir.resolve("m").toString());
     assertEquals(3, model.stages().length, "VectorAssembler, StandardScaler, LeakyMLPClassificationModel");
     assertEquals(2, ((LeakyMLPClassificationModel) model.stages()[2]).numFeatures());
+
+    // --onnx: the same pipeline as one graph from the raw columns, beside the model
+    assertTrue(r.out().contains("train: onnx    " + dir.resolve("m-onnx/model.onnx")), r.out());
+    Dataset<Row> points = spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
+    List<Row> scored = model.transform(points).select("x1", "x2", "prediction").collectAsList();
+    Map<String, Object> inputs = Map.of(
+        "x1", scored.stream().mapToDouble(row -> row.getDouble(0)).toArray(),
+        "x2", scored.stream().mapToDouble(row -> row.getDouble(1)).toArray());
+    double[] predictions = OnnxScoring.score(Files.readAllBytes(dir.resolve("m-onnx/model.onnx")), true, inputs)
+        .get("prediction")[0];
+    assertArrayEquals(scored.stream().mapToDouble(row -> row.getDouble(2)).toArray(), predictions);
   }
 
   @Test

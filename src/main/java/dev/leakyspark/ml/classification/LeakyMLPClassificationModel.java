@@ -4,6 +4,7 @@ import dev.leakyspark.ml.mlp.BlockScoring;
 import dev.leakyspark.ml.mlp.LeakyMLPParams;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
+import dev.leakyspark.ml.util.InternalWriterFormat;
 import dev.leakyspark.ml.util.PendingUid;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
@@ -20,7 +21,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -319,8 +320,15 @@ public class LeakyMLPClassificationModel
   }
 
   @Override
-  public MLWriter write() {
-    return MLPModelData.writer(this, network, weights);
+  public GeneralMLWriter write() {
+    return new GeneralMLWriter(this);
+  }
+
+  /** The {@code "internal"} format of {@link #write}: metadata and Parquet ({@link MLPModelData}). */
+  public static final class InternalWriter extends InternalWriterFormat<LeakyMLPClassificationModel> {
+    public InternalWriter() {
+      super(LeakyMLPClassificationModel.class, m -> MLPModelData.writer(m, m.network, m.weights));
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.feature;
 
+import dev.leakyspark.ml.util.InternalWriterFormat;
 import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.LeakyRelu;
 import dev.leakyspark.ml.util.Schemas;
@@ -23,7 +24,7 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -220,8 +221,15 @@ public class LeakyReLU extends Transformer implements MLWritable {
   }
 
   @Override
-  public MLWriter write() {
-    return new DefaultParamsWriter(this);
+  public GeneralMLWriter write() {
+    return new GeneralMLWriter(this);
+  }
+
+  /** The {@code "internal"} format of {@link #write}: MLlib's params metadata. */
+  public static final class InternalWriter extends InternalWriterFormat<LeakyReLU> {
+    public InternalWriter() {
+      super(LeakyReLU.class, DefaultParamsWriter::new);
+    }
   }
 
   /** The reader {@code PipelineModel.load} finds by reflection. */

@@ -3,6 +3,7 @@ package dev.leakyspark.ml.regression;
 import dev.leakyspark.ml.mlp.BlockScoring;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
+import dev.leakyspark.ml.util.InternalWriterFormat;
 import dev.leakyspark.ml.util.PendingUid;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
@@ -17,7 +18,7 @@ import org.apache.spark.ml.util.HasTrainingSummary;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
@@ -218,8 +219,15 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   }
 
   @Override
-  public MLWriter write() {
-    return MLPModelData.writer(this, network, weights);
+  public GeneralMLWriter write() {
+    return new GeneralMLWriter(this);
+  }
+
+  /** The {@code "internal"} format of {@link #write}: metadata and Parquet ({@link MLPModelData}). */
+  public static final class InternalWriter extends InternalWriterFormat<LeakyMLPRegressionModel> {
+    public InternalWriter() {
+      super(LeakyMLPRegressionModel.class, m -> MLPModelData.writer(m, m.network, m.weights));
+    }
   }
 
   @Override
