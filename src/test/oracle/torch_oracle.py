@@ -3,8 +3,9 @@
 
 For small nets on small fixed inputs it writes, per case, the mean loss (plus the L2 term), the
 gradient of the summed loss, the outputs (softmax probabilities for cross-entropy, the output for
-squared error), and the weights after three Adam steps on the objective (mean loss plus L2), all
-in the flat weight layout of
+squared error), and the weights after three Adam steps on the objective (mean loss plus L2; the
+first-layer columns of features that are zero in every row, and their moments, put back after
+each step), all in the flat weight layout of
 dev.leakyspark.nn.Network: per layer, the out x in weight matrix in column-major order, then the
 out biases. NetworkOracleTest compares the Java kernels with these values at 1e-10 relative.
 
@@ -38,7 +39,12 @@ CASES = [
     ("l2", [3, 4, 3], 0.01, 0.1, CROSS_ENTROPY),
     ("squared-error", [3, 4, 1], 0.01, 0.0, SQUARED_ERROR),
     ("squared-error-two-hidden-l2", [3, 5, 4, 1], -0.5, 0.1, SQUARED_ERROR),
+    # sparse rows: features 5 and 6 are zero in every row, so Adam leaves their first-layer columns
+    ("sparse-l2", [8, 4, 3], 0.01, 0.1, CROSS_ENTROPY),
 ]
+
+# features zero in every row of the sparse case
+INACTIVE = [5, 6]
 
 
 def features(n, dims):
@@ -46,6 +52,18 @@ def features(n, dims):
     0 is alpha, as PyTorch's leaky_relu_backward has it); the others mix signs."""
     return [[0.0] * dims] + [[math.sin(1.3 * i + 0.7 * j) * (1 + j) for j in range(dims)]
                              for i in range(1, n)]
+
+
+def sparse_features(n, dims):
+    """Rows with two or three non-zeros each, none at the INACTIVE features; row 0 is all zeros."""
+    rows = [[0.0] * dims]
+    for i in range(1, n):
+        row = [0.0] * dims
+        for j in (i % dims, (3 * i + 1) % dims, (5 * i + 2) % dims):
+            if j not in INACTIVE:
+                row[j] = math.sin(1.3 * i + 0.7 * j) * (1 + j)
+        rows.append(row)
+    return rows
 
 
 def flat_weights(layers):
@@ -99,8 +117,9 @@ def summed_loss(outputs, y, loss):
     return 0.5 * F.mse_loss(outputs[:, 0], y, reduction="sum")
 
 
-def case(layers, alpha, reg, loss):
-    x = torch.tensor(features(ROWS, layers[0]))
+def case(name, layers, alpha, reg, loss):
+    sparse = name.startswith("sparse")
+    x = torch.tensor(sparse_features(ROWS, layers[0]) if sparse else features(ROWS, layers[0]))
     if loss == CROSS_ENTROPY:
         y = torch.tensor([i % layers[-1] for i in range(ROWS)])
     else:
@@ -117,18 +136,34 @@ def case(layers, alpha, reg, loss):
 
     params = unflatten(flat, layers)
     adam = torch.optim.Adam(params, lr=LEARNING_RATE)
+    # features zero in every row: their first-layer columns, and the Adam moments there, are put
+    # back after each step (lazy Adam, as leaky-spark's Adam.step on a block)
+    inactive = [j for j in range(layers[0]) if all(row[j] == 0 for row in x.tolist())]
     steps = []
     for _ in range(ADAM_STEPS):
         adam.zero_grad()
         mean = summed_loss(scores(params, x, alpha), y, loss) / ROWS + l2(params, reg)
         mean.backward()
+        first = params[0]
+        kept = [first.detach()[:, inactive].clone()]
+        if first in adam.state:
+            kept += [adam.state[first]["exp_avg"][:, inactive].clone(),
+                     adam.state[first]["exp_avg_sq"][:, inactive].clone()]
         adam.step()
+        with torch.no_grad():
+            first[:, inactive] = kept[0]
+            if len(kept) == 3:
+                adam.state[first]["exp_avg"][:, inactive] = kept[1]
+                adam.state[first]["exp_avg_sq"][:, inactive] = kept[2]
+            else:  # the first step creates the moments from zero
+                adam.state[first]["exp_avg"][:, inactive] = 0
+                adam.state[first]["exp_avg_sq"][:, inactive] = 0
         steps.append(flatten([p.detach() for p in params]))
 
     return {
         "layers": layers, "alpha": alpha, "regParam": reg, "loss": loss,
         "learningRate": LEARNING_RATE, "features": x.reshape(-1).tolist(),
-        "labels": [float(v) for v in y.tolist()], "weights": flat, "objective": objective,
+        "labels": [float(v) for v in y.tolist()], "inactive": inactive, "weights": flat, "objective": objective,
         "summedLoss": summed.item(), "gradient": gradient,
         "outputs": outputs.reshape(-1).tolist(), "adamSteps": steps,
         "torch": torch.__version__,
@@ -138,7 +173,7 @@ def case(layers, alpha, reg, loss):
 def main(out):
     out.mkdir(parents=True, exist_ok=True)
     for name, layers, alpha, reg, loss in CASES:
-        values = case(layers, alpha, reg, loss)
+        values = case(name, layers, alpha, reg, loss)
         text = "{\n" + ",\n".join(" %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in values.items()) + "\n}\n"
         (out / ("torch-" + name + ".json")).write_text(text)
         print("wrote", out / ("torch-" + name + ".json"))

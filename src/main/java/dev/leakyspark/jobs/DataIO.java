@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -30,6 +32,14 @@ final class DataIO {
    * {@code PREFIX-images-idx3-ubyte[.gz]} and {@code PREFIX-labels-idx1-ubyte[.gz]}.
    */
   static Dataset<Row> read(SparkSession spark, String path, String format) throws IOException {
+    return read(spark, path, format, -1);
+  }
+
+  /**
+   * {@link #read}; for {@code libsvm} with vectors of {@code numFeatures} when it is positive, as a
+   * test set must have its training set's (the reader otherwise takes the largest index it sees).
+   */
+  static Dataset<Row> read(SparkSession spark, String path, String format, int numFeatures) throws IOException {
     if (format.equals("idx")) {
       return Idx.load(spark, idxFile(path, "images-idx3-ubyte"), idxFile(path, "labels-idx1-ubyte"));
     }
@@ -43,12 +53,24 @@ final class DataIO {
         case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
             .option("mode", "FAILFAST").csv(path);
         case "json" -> spark.read().option("mode", "FAILFAST").json(path);
-        case "libsvm" -> spark.read().format("libsvm").load(path);
+        case "libsvm" -> numFeatures > 0
+            ? spark.read().format("libsvm").option("numFeatures", numFeatures).load(path)
+            : spark.read().format("libsvm").load(path);
         default -> spark.read().parquet(path);
       };
     } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared
       throw new IOException("Cannot read " + path + " as " + format + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The size of the vectors in column {@code features}: from its metadata, else from its first row. */
+  static int vectorSize(Dataset<Row> data, String features) {
+    int size = AttributeGroup.fromStructField(data.schema().apply(features)).size();
+    if (size < 0) {
+      Row first = data.select(features).first();
+      size = first.isNullAt(0) ? -1 : ((Vector) first.get(0)).size();
+    }
+    return size;
   }
 
   private static String idxFile(String prefix, String suffix) throws IOException {

@@ -120,8 +120,10 @@ public final class Train {
       if (!mlp.isDefined(mlp.layers())) {
         mlp.setLayers(inferLayers(train, stages, features, options));
       }
-      if (options.standardize()) {
-        stages.add(new StandardScaler().setInputCol(features).setOutputCol(SCALED).setWithMean(true).setWithStd(true));
+      if (!options.standardize().equals("false")) {
+        // centring would turn sparse vectors dense
+        stages.add(new StandardScaler().setInputCol(features).setOutputCol(SCALED)
+            .setWithMean(!options.standardize().equals(TrainOptions.STD)).setWithStd(true));
         features = SCALED;
       }
       mlp.setFeaturesCol(features);
@@ -235,7 +237,9 @@ public final class Train {
       LOG.info("No --test: holding out 20% of {} (seed {})", options.train(), options.mlp().getSeed());
       return train.randomSplit(new double[] {0.8, 0.2}, options.mlp().getSeed());
     }
-    return new Dataset[] {train, DataIO.read(spark, options.test(), options.inputFormat())};
+    int size = options.inputFormat().equals("libsvm") ? DataIO.vectorSize(train, options.features().get(0)) : -1;
+    Dataset<Row> test = DataIO.read(spark, options.test(), options.inputFormat(), size);
+    return new Dataset[] {train, test};
   }
 
   private static void checkColumns(Dataset<Row> data, TrainOptions options, String which) {
@@ -261,6 +265,9 @@ public final class Train {
    * The size of the {@code features} vector that {@code stages} make, 256, 128 and the number of
    * classes (largest label + 1), or 1 for regression.
    */
+  /** The input size from which the default layers have one hidden layer of 64. */
+  static final int WIDE = 1 << 14;
+
   private static int[] inferLayers(Dataset<Row> train, List<PipelineStage> stages, String features,
       TrainOptions options) {
     String label = options.label();
@@ -272,8 +279,9 @@ public final class Train {
         .transform(train.limit(1));
     int inputs = ((Vector) one.select(features).first().get(0)).size();
     int outputs = options.regression() ? 1 : Math.max(2, (int) Math.floor(first.getDouble(0)) + 1);
-    int[] layers = {inputs, 256, 128, outputs};
-    LOG.info("No --layers: using {} (feature size, 256, 128, {})", join(layers),
+    // wide (hashed or one-hot) inputs get one narrower hidden layer: its weights grow with the input
+    int[] layers = inputs >= WIDE ? new int[] {inputs, 64, outputs} : new int[] {inputs, 256, 128, outputs};
+    LOG.info("No --layers: using {} (feature size, {}, {})", join(layers), inputs >= WIDE ? "64" : "256, 128",
         options.regression() ? "one output" : "number of classes");
     return layers;
   }

@@ -19,8 +19,11 @@ import org.apache.hadoop.fs.Path;
  * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
  */
 record TrainOptions(String task, String train, String test, String inputFormat, List<String> features,
-    LeakyMLPClassifier mlp, boolean standardize, String model, String metrics, String onnx, boolean resume,
+    LeakyMLPClassifier mlp, String standardize, String model, String metrics, String onnx, boolean resume,
     boolean overwrite) {
+
+  /** {@code --standardize std}: scale by the standard deviation only, so sparse vectors stay sparse. */
+  static final String STD = "std";
 
   /** The {@code --task} that fits {@code LeakyMLPClassifier} (the default). */
   static final String CLASSIFICATION = "classification";
@@ -61,7 +64,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
           + plain(D.getBlockMomentum()) + ")",
       "  --reg-param R         L2 regularisation (default " + plain(D.getRegParam()) + ")",
       "  --seed N              random seed (default " + D.getSeed() + ")",
-      "  --standardize B       put a StandardScaler before the classifier: true (default) or false",
+      "  --standardize S       put a StandardScaler before the MLP: true (mean and std), std (std alone, which keeps",
+      "                        sparse vectors sparse) or false; default true, std for --input-format libsvm",
       "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
       "  --metrics PATH        folder for metrics.json, loss.png and, for classification, confusion-matrix.png",
       "                        (default next to the model)",
@@ -132,8 +136,10 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
       throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
     }
     String onnx = JobArgs.flag(o, "onnx", false) ? model + "-onnx" : null;
-    return new TrainOptions(task, train, test, inputFormat, features, mlp, JobArgs.flag(o, "standardize", true), model,
-        metrics, onnx, resume, JobArgs.flag(o, "overwrite", false));
+    String standardize = JobArgs.oneOf(o, "standardize", inputFormat.equals("libsvm") ? STD : "true",
+        List.of("true", STD, "false"));
+    return new TrainOptions(task, train, test, inputFormat, features, mlp, standardize, model, metrics, onnx, resume,
+        JobArgs.flag(o, "overwrite", false));
   }
 
   boolean regression() {

@@ -1,6 +1,7 @@
 package dev.leakyspark.nn;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The Adam optimiser (Kingma and Ba, 2015) over a flat weight array, with its state (first and
@@ -40,15 +41,53 @@ public final class Adam implements Serializable {
 
   /** One update of {@code weights} in place along {@code gradient}, at {@code learningRate}. */
   public void step(double[] weights, double[] gradient, double learningRate) {
+    step(weights, gradient, learningRate, new int[] {0, weights.length});
+  }
+
+  /**
+   * One update at {@code learningRate} of the weights within {@code ranges} (pairs of
+   * {@code [from, to)}, increasing), along {@code gradient} there. The others, and their moments,
+   * stay as they are (lazy Adam, as PyTorch's {@code SparseAdam}); the step count, and so the bias
+   * correction, is the same for all.
+   */
+  public void step(double[] weights, double[] gradient, double learningRate, int[] ranges) {
     steps++;
     double correction1 = 1 - Math.pow(BETA1, steps);
     double correction2 = 1 - Math.pow(BETA2, steps);
-    for (int i = 0; i < weights.length; i++) {
-      double g = gradient[i];
-      m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-      v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-      weights[i] -= learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
+    for (int p = 0; p < ranges.length; p += 2) {
+      for (int i = ranges[p]; i < ranges[p + 1]; i++) {
+        double g = gradient[i];
+        m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+        v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+        weights[i] -= learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
+      }
     }
+  }
+
+  /**
+   * One mini-batch step on {@code block}: the mean loss of its rows plus the L2 term, through
+   * {@code gradient} (scratch space of the weights' length), for the weights the block trains
+   * ({@link Network#trainedRanges}). A first-layer weight of a feature that is zero in every row
+   * gets no gradient from the block, and keeps its value and moments, L2 included. Returns the
+   * block's summed loss.
+   */
+  public double step(Network net, double[] weights, Block block, double[] gradient, double learningRate,
+      double regParam) {
+    int[] ranges = net.trainedRanges(block);
+    for (int p = 0; p < ranges.length; p += 2) {
+      Arrays.fill(gradient, ranges[p], ranges[p + 1], 0);
+    }
+    // a dense block's first layer also adds (zero) gradients outside the ranges, which are not read
+    double loss = net.lossAndGradient(weights, block, gradient);
+    double scale = 1.0 / block.size();
+    for (int p = 0; p < ranges.length; p += 2) {
+      for (int i = ranges[p]; i < ranges[p + 1]; i++) {
+        gradient[i] *= scale;
+      }
+    }
+    net.addL2Gradient(weights, regParam, gradient, ranges);
+    step(weights, gradient, learningRate, ranges);
+    return loss;
   }
 
   /** The first moment, live. */

@@ -1,7 +1,6 @@
 package dev.leakyspark.nn;
 
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
  * Adam trained in rounds by many workers at once (local SGD with block momentum). Each round,
@@ -104,7 +103,9 @@ public final class LocalAdam {
 
     /**
      * One Adam step per block of {@code blocks}, in order, from this round's start, with the mean
-     * cross-entropy of the block plus the L2 term as the objective. Returns
+     * loss of the block plus the L2 term as the objective ({@link Adam#step(Network, double[], Block,
+     * double[], double, double)}: features zero in every row of a block leave their first-layer
+     * weights and moments as they are). Returns
      * {@code [rows, loss sum, rows * (w - start), rows * m, rows * v]}, which adds up across
      * workers; all zeros when {@code blocks} is empty.
      */
@@ -116,14 +117,7 @@ public final class LocalAdam {
       double loss = 0;
       long rows = 0;
       for (Block block : blocks) {
-        Arrays.fill(gradient, 0);
-        loss += net.lossAndGradient(w, block, gradient);
-        double scale = 1.0 / block.size();
-        for (int i = 0; i < n; i++) {
-          gradient[i] *= scale;
-        }
-        net.addL2(w, regParam, gradient);
-        local.step(w, gradient, learningRate);
+        loss += local.step(net, w, block, gradient, learningRate, regParam);
         rows += block.size();
       }
       double[] sums = new double[sumsLength(n)];

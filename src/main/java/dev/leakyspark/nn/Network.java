@@ -168,7 +168,18 @@ public final class Network implements Serializable {
    */
   public double[] scores(double[] weights, double[] features, int rows) {
     checkWeights(weights);
-    return forward(weights, features, rows)[layers.length - 1];
+    if (features.length != numInputs() * rows) {
+      throw new IllegalArgumentException(
+          "expected " + rows + " rows of " + numInputs() + " features but got " + features.length + " values");
+    }
+    return scores(weights, new Block(features, new double[rows]));
+  }
+
+  /** Output scores of each row of {@code block}, dense or sparse: a column-major {@code numOutputs x size} matrix. */
+  public double[] scores(double[] weights, Block block) {
+    checkWeights(weights);
+    checkBlock(block);
+    return forward(weights, block, new double[layers.length][])[layers.length - 1];
   }
 
   /** Softmax of each column of {@code scores} in place, stable for large scores. */
@@ -199,15 +210,12 @@ public final class Network implements Serializable {
       throw new IllegalArgumentException(
           "gradient has " + gradientSum.length + " entries but the network has " + weights.length);
     }
-    if (block.numFeatures() != numInputs()) {
-      throw new IllegalArgumentException(
-          "block rows have " + block.numFeatures() + " features but the network takes " + numInputs());
-    }
+    checkBlock(block);
     int n = block.size;
     int last = layers.length - 1;
-    // pre[l]: pre-activations of layer l (l >= 1); act[l]: its output (act[0] is the input).
+    // pre[l]: pre-activations of layer l (l >= 1); act[l]: its output (act[0] is the dense input, or null).
     double[][] pre = new double[layers.length][];
-    double[][] act = forward(weights, block.features, n, pre);
+    double[][] act = forward(weights, block, pre);
     double[] delta = act[last]; // the outputs, turned into the loss's gradient in place
     double loss = this.loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(delta, block) : squaredErrorDelta(delta, block);
     BLAS blas = BLAS.getInstance();
@@ -215,7 +223,11 @@ public final class Network implements Serializable {
       int in = layers[l];
       int out = layers[l + 1];
       // dW += delta * act[l]^T; db += row sums of delta
-      blas.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
+      if (l == 0 && block.isSparse()) {
+        sparseWeightGradient(block, delta, gradientSum);
+      } else {
+        blas.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
+      }
       int bias = biasAt(l);
       for (int j = 0; j < n; j++) {
         for (int r = 0; r < out; r++) {
@@ -271,19 +283,16 @@ public final class Network implements Serializable {
     return loss;
   }
 
-  private double[][] forward(double[] weights, double[] features, int n) {
-    return forward(weights, features, n, new double[layers.length][]);
-  }
-
-  /** Activations of every layer; the last holds the output scores. Fills {@code pre} for hidden layers. */
-  private double[][] forward(double[] weights, double[] features, int n, double[][] pre) {
-    if (features.length != numInputs() * n) {
-      throw new IllegalArgumentException(
-          "expected " + n + " rows of " + numInputs() + " features but got " + features.length + " values");
-    }
+  /**
+   * Activations of every layer; the last holds the output scores. Fills {@code pre} for hidden
+   * layers. A sparse block's first layer adds, for each row, the weight columns of its non-zero
+   * features, so it costs the non-zeros, not the rows times the features.
+   */
+  private double[][] forward(double[] weights, Block block, double[][] pre) {
     BLAS blas = BLAS.getInstance();
+    int n = block.size;
     double[][] act = new double[layers.length][];
-    act[0] = features;
+    act[0] = block.features;
     for (int l = 0; l + 1 < layers.length; l++) {
       int in = layers[l];
       int out = layers[l + 1];
@@ -292,7 +301,11 @@ public final class Network implements Serializable {
       for (int j = 0; j < n; j++) {
         System.arraycopy(weights, bias, z, j * out, out);
       }
-      blas.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
+      if (l == 0 && block.isSparse()) {
+        sparseFirstLayer(weights, block, z);
+      } else {
+        blas.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
+      }
       if (l + 2 < layers.length) {
         pre[l + 1] = z;
         double[] a = new double[z.length];
@@ -303,6 +316,86 @@ public final class Network implements Serializable {
       }
     }
     return act;
+  }
+
+  /** {@code z[:, j] += sum over row j's non-zeros v at feature i of v * W0[:, i]}. */
+  private void sparseFirstLayer(double[] weights, Block block, double[] z) {
+    int out = layers[1];
+    for (int j = 0; j < block.size; j++) {
+      int zj = j * out;
+      for (int k = block.rowStarts[j]; k < block.rowStarts[j + 1]; k++) {
+        double v = block.values[k];
+        int column = block.indices[k] * out;
+        for (int r = 0; r < out; r++) {
+          z[zj + r] += v * weights[column + r];
+        }
+      }
+    }
+  }
+
+  /** {@code dW0[:, i] += v * delta[:, j]} for each non-zero v of row j at feature i: only active features' columns. */
+  private void sparseWeightGradient(Block block, double[] delta, double[] gradientSum) {
+    int out = layers[1];
+    for (int j = 0; j < block.size; j++) {
+      int dj = j * out;
+      for (int k = block.rowStarts[j]; k < block.rowStarts[j + 1]; k++) {
+        double v = block.values[k];
+        int column = block.indices[k] * out;
+        for (int r = 0; r < out; r++) {
+          gradientSum[column + r] += v * delta[dj + r];
+        }
+      }
+    }
+  }
+
+  /**
+   * The weight ranges {@code [from, to)}, as pairs, that a mini-batch on {@code block} trains: the
+   * first layer's weight columns of the block's active features (the others get no gradient from
+   * it), then every weight from the first layer's biases on. {@link Adam#step(Network, double[],
+   * Block, double[], double, double)} leaves the rest, and their moments, as they are.
+   */
+  public int[] trainedRanges(Block block) {
+    checkBlock(block);
+    int out = layers[1];
+    int[] active = block.activeFeatures();
+    int[] ranges = new int[2 * active.length + 2];
+    int count = 0;
+    for (int i = 0; i < active.length; i++) {
+      int from = active[i] * out;
+      if (count > 0 && ranges[count - 1] == from) {
+        ranges[count - 1] = from + out; // the column right after the last one: one range
+      } else {
+        ranges[count++] = from;
+        ranges[count++] = from + out;
+      }
+    }
+    ranges[count++] = biasAt(0);
+    ranges[count++] = numWeights();
+    return Arrays.copyOf(ranges, count);
+  }
+
+  /**
+   * {@link #addL2}'s gradient, {@code regParam * w}, added only within {@code ranges} (pairs of
+   * {@code [from, to)}) and, as there, only to the weight matrices.
+   */
+  public void addL2Gradient(double[] weights, double regParam, double[] gradient, int[] ranges) {
+    if (regParam == 0) {
+      return;
+    }
+    for (int p = 0; p < ranges.length; p += 2) {
+      for (int l = 0; l + 1 < layers.length; l++) {
+        for (int i = Math.max(ranges[p], weightsAt(l)), end = Math.min(ranges[p + 1], biasAt(l)); i < end; i++) {
+          gradient[i] += regParam * weights[i];
+        }
+      }
+    }
+  }
+
+  private void checkBlock(Block block) {
+    if (block.numFeatures() != numInputs()) {
+      throw new IllegalArgumentException(
+          "block rows have " + block.numFeatures() + " features but the network takes " + numInputs());
+    }
   }
 
   private void checkWeights(double[] weights) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The network and Adam against PyTorch, an independent implementation: golden values computed in
  * float64 by {@code src/test/oracle/torch_oracle.py} (which says how to regenerate them): for
  * cross-entropy, alphas 0.01, 0, -0.5 and 2, a net with two hidden layers, and one with L2; for
- * squared error, one hidden layer, and two with L2. A hidden unit sees exactly 0 in every case, so
- * the gradient there (alpha, as in PyTorch) is checked too.
+ * squared error, one hidden layer, and two with L2; and sparse rows with L2, where two features are
+ * zero in every row and Adam leaves their first-layer columns as they are. Every case runs on a
+ * dense and on a sparse block. A hidden unit sees exactly 0 in every case, so the gradient there
+ * (alpha, as in PyTorch) is checked too.
  */
 class NetworkOracleTest {
 
@@ -29,7 +32,7 @@ class NetworkOracleTest {
     Path dir = Path.of(NetworkOracleTest.class.getResource("/oracle").toURI());
     try (var files = Files.list(dir)) {
       List<Path> cases = files.filter(p -> p.getFileName().toString().startsWith("torch-")).sorted().toList();
-      assertEquals(8, cases.size(), "oracle fixtures in " + dir);
+      assertEquals(9, cases.size(), "oracle fixtures in " + dir);
       return cases;
     }
   }
@@ -45,36 +48,40 @@ class NetworkOracleTest {
     double[] features = doubles(c.get("features"));
     double[] labels = doubles(c.get("labels"));
     int rows = labels.length;
-    Block block = new Block(features, labels);
     double[] weights = doubles(c.get("weights"));
-
-    double[] gradient = new double[net.numWeights()];
-    double summed = net.lossAndGradient(weights, block, gradient);
-    assertClose(c.get("summedLoss").asDouble(), summed, "summed loss");
-    assertClose(doubles(c.get("gradient")), gradient, "gradient of the summed loss");
-    assertClose(c.get("objective").asDouble(), summed / rows + net.addL2(weights, regParam, null), "objective");
-
-    double[] outputs = net.scores(weights, features, rows);
-    if (crossEntropy) {
-      Network.softmaxInPlace(outputs, net.numOutputs());
-    }
-    assertClose(doubles(c.get("outputs")), outputs, crossEntropy ? "probabilities" : "outputs");
-
-    Adam adam = new Adam(net.numWeights());
-    double learningRate = c.get("learningRate").asDouble();
-    double[] w = weights.clone();
-    int step = 0;
-    for (JsonNode expected : c.get("adamSteps")) {
-      double[] g = new double[w.length];
-      net.lossAndGradient(w, block, g);
-      for (int i = 0; i < g.length; i++) {
-        g[i] /= rows;
+    // the same rows in both layouts
+    for (Block.Builder.Layout layout : List.of(Block.Builder.Layout.DENSE, Block.Builder.Layout.SPARSE)) {
+      Block.Builder stacked = new Block.Builder(net.numInputs(), rows, layout);
+      for (int i = 0; i < rows; i++) {
+        stacked.addDense(Arrays.copyOfRange(features, i * net.numInputs(), (i + 1) * net.numInputs()), labels[i]);
       }
-      net.addL2(w, regParam, g);
-      adam.step(w, g, learningRate);
-      assertClose(doubles(expected), w, "weights after Adam step " + ++step);
+      Block block = stacked.build();
+      assertEquals(layout == Block.Builder.Layout.SPARSE, block.isSparse());
+      String in = " (" + layout + ")";
+
+      double[] gradient = new double[net.numWeights()];
+      double summed = net.lossAndGradient(weights, block, gradient);
+      assertClose(c.get("summedLoss").asDouble(), summed, "summed loss" + in);
+      assertClose(doubles(c.get("gradient")), gradient, "gradient of the summed loss" + in);
+      assertClose(c.get("objective").asDouble(), summed / rows + net.addL2(weights, regParam, null), "objective" + in);
+
+      double[] outputs = net.scores(weights, block);
+      if (crossEntropy) {
+        Network.softmaxInPlace(outputs, net.numOutputs());
+      }
+      assertClose(doubles(c.get("outputs")), outputs, (crossEntropy ? "probabilities" : "outputs") + in);
+
+      assertEquals(c.get("inactive").size(), net.numInputs() - block.activeFeatures().length, "inactive features");
+      Adam adam = new Adam(net.numWeights());
+      double learningRate = c.get("learningRate").asDouble();
+      double[] w = weights.clone();
+      int step = 0;
+      for (JsonNode expected : c.get("adamSteps")) {
+        adam.step(net, w, block, new double[w.length], learningRate, regParam);
+        assertClose(doubles(expected), w, "weights after Adam step " + ++step + in);
+      }
+      assertEquals(3, step);
     }
-    assertEquals(3, step);
   }
 
   private static void assertClose(double expected, double actual, String what) {

@@ -36,7 +36,9 @@ public final class JobProcess implements AutoCloseable {
   /** The jar of the build folder whose name ends with {@code suffix}, such as {@code -tests.jar}. */
   public static String builtJar(String suffix) {
     try (Stream<Path> files = Files.list(BUILD)) {
-      return files.map(Path::toString).filter(f -> f.endsWith(suffix)).findFirst()
+      // not original-*.jar, the library jar before maven-shade-plugin added protobuf to it
+      return files.filter(f -> f.getFileName().toString().startsWith("leaky-spark_")).map(Path::toString)
+          .filter(f -> f.endsWith(suffix)).findFirst()
           .orElseThrow(() -> new IllegalStateException("no *" + suffix + " in " + BUILD + ": run mvn package first"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

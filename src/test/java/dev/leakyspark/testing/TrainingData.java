@@ -40,6 +40,33 @@ public final class TrainingData {
   }
 
   /**
+   * Sparse rows as hashed text gives them: {@code nonZeros} features of {@code dims} set to 1 per
+   * row, a third of them from a set of 50 features that tell the row's class (0, 1 or 2) and the
+   * rest drawn from every feature; as {@code SparseVector}s, or dense ones when {@code dense}.
+   */
+  public static Dataset<Row> sparseText(SparkSession spark, int rows, int dims, int nonZeros, long seed, boolean dense) {
+    Random random = new Random(seed);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int label = random.nextInt(3);
+      java.util.TreeSet<Integer> features = new java.util.TreeSet<>();
+      while (features.size() < nonZeros / 3) {
+        features.add((label * 50 + random.nextInt(50)) * 7919 % dims);
+      }
+      while (features.size() < nonZeros) {
+        features.add(random.nextInt(dims));
+      }
+      int[] indices = features.stream().mapToInt(Integer::intValue).toArray();
+      double[] ones = new double[indices.length];
+      java.util.Arrays.fill(ones, 1.0);
+      org.apache.spark.ml.linalg.Vector v = Vectors.sparse(dims, indices, ones);
+      data.add(RowFactory.create((double) label, dense ? v.toDense() : v));
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
+    return spark.createDataFrame(data, schema);
+  }
+
+  /**
    * Four-feature rows whose label is a smooth nonlinear function of the features plus a little
    * noise, on the scale {@code scale * f(x) + shift}.
    */

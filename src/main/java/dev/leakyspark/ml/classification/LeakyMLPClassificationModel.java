@@ -261,12 +261,8 @@ public class LeakyMLPClassificationModel
   }
 
   private static double[] centredScores(Network net, double[] weights, Vector features, String column) {
-    if (features.size() != net.numInputs()) {
-      throw new IllegalArgumentException(
-          "LeakyMLPClassificationModel: column " + column + " has a vector of size "
-              + features.size() + " but the model takes " + net.numInputs() + " features");
-    }
-    return centred(net.scores(weights, features.toArray(), 1), 0, net.numOutputs());
+    return centred(BlockScoring.scoreRow(net, weights, features, "LeakyMLPClassificationModel", column), 0,
+        net.numOutputs());
   }
 
   /** The scores {@code z[offset, offset + classes)} less their mean, in a new array. */

@@ -1,9 +1,9 @@
 package dev.leakyspark.ml.mlp;
 
+import dev.leakyspark.nn.Block;
 import dev.leakyspark.nn.Network;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -21,8 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Scoring as training computes, in blocks: each partition stacks the feature vectors of up to
- * {@link #BLOCK_ROWS} rows, runs the network's forward pass once per block (one matrix product
- * per layer, {@link Network#scores}), and appends to every row the columns a model computes from
+ * {@link #BLOCK_ROWS} rows (sparse when they are, {@link Block.Builder}), runs the network's
+ * forward pass once per block (one matrix product per layer, {@link Network#scores}), and appends to every row the columns a model computes from
  * the row's outputs. The weights are broadcast, so they reach each executor once. Input columns
  * and row order stay as they are; a null feature vector gets null outputs.
  *
@@ -37,6 +37,29 @@ public final class BlockScoring {
   public static final int BLOCK_ROWS = 128;
 
   private BlockScoring() {}
+
+  /**
+   * The network's outputs for one row, sparse kept sparse; a vector of another size fails naming
+   * {@code model}, {@code column} and both sizes.
+   */
+  public static double[] scoreRow(Network network, double[] weights, Vector features, String model, String column) {
+    Block.Builder row = new Block.Builder(network.numInputs(), 1);
+    stack(row, features, model, column);
+    return network.scores(weights, row.build());
+  }
+
+  /** Adds {@code v} to {@code rows}, refusing a vector of another size than the rows'. */
+  private static void stack(Block.Builder rows, Vector v, String model, String column) {
+    if (v.size() != rows.numFeatures()) {
+      throw new IllegalArgumentException(model + ": column " + column + " has a vector of size " + v.size()
+          + " but the model takes " + rows.numFeatures() + " features");
+    }
+    if (v instanceof SparseVector sparse) {
+      rows.addSparse(sparse.indices(), sparse.values(), 0);
+    } else {
+      rows.addDense(((DenseVector) v).values(), 0);
+    }
+  }
 
   /** What a model appends to a row, from the network's outputs for it. */
   @FunctionalInterface
@@ -80,7 +103,7 @@ public final class BlockScoring {
     private final Network network;
     private final double[] weights;
     private final Outputs outputs;
-    private final double[] x;
+    private final Block.Builder stacked;
     private final List<Row> block = new ArrayList<>(BLOCK_ROWS);
     private final List<Row> ready = new ArrayList<>(BLOCK_ROWS);
     private int next;
@@ -95,7 +118,7 @@ public final class BlockScoring {
       this.network = network;
       this.weights = weights;
       this.outputs = outputs;
-      this.x = new double[BLOCK_ROWS * network.numInputs()];
+      this.stacked = new Block.Builder(network.numInputs(), BLOCK_ROWS);
     }
 
     @Override
@@ -114,22 +137,19 @@ public final class BlockScoring {
       return ready.get(next++);
     }
 
-    /** Reads up to a block of rows and scores those with features in one forward pass. */
+    /** Reads up to a block of rows and scores those with features in one forward pass, sparse rows kept sparse. */
     private void scoreBlock() {
       block.clear();
       ready.clear();
       next = 0;
-      int width = network.numInputs();
-      int stacked = 0;
       while (block.size() < BLOCK_ROWS && rows.hasNext()) {
         Row row = rows.next();
         block.add(row);
         if (!row.isNullAt(features)) {
-          copy((Vector) row.get(features), stacked++ * width);
+          stack(stacked, (Vector) row.get(features), model, featuresCol);
         }
       }
-      double[] z = stacked == 0 ? new double[0]
-          : network.scores(weights, stacked == BLOCK_ROWS ? x : Arrays.copyOf(x, stacked * width), stacked);
+      double[] z = stacked.size() == 0 ? new double[0] : network.scores(weights, stacked.build());
       int k = network.numOutputs();
       int scored = 0;
       for (Row row : block) {
@@ -141,24 +161,6 @@ public final class BlockScoring {
           System.arraycopy(outputs.of(z, scored++ * k, k), 0, values, row.size(), added);
         }
         ready.add(RowFactory.create(values));
-      }
-    }
-
-    private void copy(Vector v, int offset) {
-      int width = network.numInputs();
-      if (v.size() != width) {
-        throw new IllegalArgumentException(model + ": column " + featuresCol + " has a vector of size " + v.size()
-            + " but the model takes " + width + " features");
-      }
-      if (v instanceof SparseVector sparse) {
-        Arrays.fill(x, offset, offset + width, 0.0);
-        int[] indices = sparse.indices();
-        double[] values = sparse.values();
-        for (int i = 0; i < indices.length; i++) {
-          x[offset + indices[i]] = values[i];
-        }
-      } else {
-        System.arraycopy(((DenseVector) v).values(), 0, x, offset, width);
       }
     }
   }

@@ -48,6 +48,12 @@ public final class MLPFit {
    */
   public static Result run(LeakyMLPParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
       Network net, boolean standardizeLabel) {
+    return run(stage, dataset, featuresCol, labelCol, net, standardizeLabel, Block.Builder.Layout.AUTO);
+  }
+
+  /** {@link #run}, with the blocks laid out as {@code layout} says rather than by their density (for tests). */
+  static Result run(LeakyMLPParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
+      Network net, boolean standardizeLabel, Block.Builder.Layout layout) {
     String name = stageName(stage);
     SparkSession spark = dataset.sparkSession();
     Dataset<Row> keyed = TrainingBlocks.keyed(dataset, featuresCol, labelCol);
@@ -56,7 +62,7 @@ public final class MLPFit {
     TrainingBlocks.Content content = checkpoints ? TrainingBlocks.content(keyed) : null;
     int partitions = trainingPartitions(stage, content != null ? content.rows() : -1, keyed);
     TrainingBlocks data =
-        TrainingBlocks.of(keyed, name, featuresCol, labelCol, net, stage.getBlockSize(), partitions);
+        TrainingBlocks.of(keyed, name, featuresCol, labelCol, net, stage.getBlockSize(), partitions, layout);
     try {
       LOG.info("{} {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}", name,
           stage.uid(), data.rows, data.numPartitions(), stage.getBlockSize(), Arrays.toString(net.layers()),

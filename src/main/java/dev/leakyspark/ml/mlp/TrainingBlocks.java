@@ -4,15 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.leakyspark.nn.Block;
 import dev.leakyspark.nn.Network;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -49,10 +50,44 @@ final class TrainingBlocks {
    */
   static Dataset<Row> keyed(Dataset<?> data, String features, String label) {
     Dataset<Row> rows = data.select(col(features).as("f"), col(label).cast("double").as("y"));
-    // Dense and sparse forms of the same values hash alike; vector_to_array refuses nulls, which
-    // the stacker reports by column.
-    return rows.withColumn("key", xxhash64(
-        when(col("f").isNotNull(), org.apache.spark.ml.functions.vector_to_array(col("f"), "float64")), col("y")));
+    return rows.withColumn("key", xxhash64(NON_ZERO_HASH.apply(col("f")), col("y")));
+  }
+
+  /** {@link #nonZeroHash} as a column function; null for a null vector, which the stacker reports by column. */
+  private static final UserDefinedFunction NON_ZERO_HASH =
+      udf((UDF1<Vector, Long>) v -> v == null ? null : nonZeroHash(v), DataTypes.LongType);
+
+  /**
+   * A hash of the vector's size and its non-zero values with their indices: the same for the dense
+   * and sparse forms of the same values, and computed in the time of the non-zeros (a sparse
+   * vector of 2^20 features is not expanded).
+   */
+  static long nonZeroHash(Vector v) {
+    long h = mix(v.size());
+    if (v instanceof SparseVector sparse) {
+      int[] indices = sparse.indices();
+      double[] values = sparse.values();
+      for (int k = 0; k < indices.length; k++) {
+        if (values[k] != 0) {
+          h = mix(mix(h * 31 + indices[k]) * 31 + Double.doubleToLongBits(values[k]));
+        }
+      }
+    } else {
+      double[] values = ((DenseVector) v).values();
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != 0) {
+          h = mix(mix(h * 31 + i) * 31 + Double.doubleToLongBits(values[i]));
+        }
+      }
+    }
+    return h;
+  }
+
+  /** SplitMix64's finaliser: every bit of the input reaches every bit of the output. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   /**
@@ -72,13 +107,13 @@ final class TrainingBlocks {
    * rows (with the column named) and empty data. Call {@link #unpersist} when done.
    */
   static TrainingBlocks of(Dataset<Row> keyed, String stage, String features, String label, Network net,
-      int blockSize, int numPartitions) {
+      int blockSize, int numPartitions, Block.Builder.Layout layout) {
     JavaRDD<Block> blocks =
         keyed.repartition(numPartitions, col("key"))
             .sortWithinPartitions("key")
             .select("f", "y")
             .javaRDD()
-            .mapPartitions(it -> new Stacker(it, blockSize, net, stage, features, label))
+            .mapPartitions(it -> new Stacker(it, blockSize, net, stage, features, label, layout))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Tuple2<Long, Integer> counts = validatedCounts(blocks);
@@ -129,7 +164,7 @@ final class TrainingBlocks {
     }
   }
 
-  /** Stacks validated rows (features, label as double) into blocks. */
+  /** Stacks validated rows (features, label as double) into blocks, sparse or dense by their density. */
   static final class Stacker implements Iterator<Block> {
     private final Iterator<Row> rows;
     private final int blockSize;
@@ -139,8 +174,10 @@ final class TrainingBlocks {
     private final String stage;
     private final String featuresCol;
     private final String labelCol;
+    private final Block.Builder builder;
 
-    Stacker(Iterator<Row> rows, int blockSize, Network net, String stage, String featuresCol, String labelCol) {
+    Stacker(Iterator<Row> rows, int blockSize, Network net, String stage, String featuresCol, String labelCol,
+        Block.Builder.Layout layout) {
       this.rows = rows;
       this.blockSize = blockSize;
       this.numFeatures = net.numInputs();
@@ -149,6 +186,7 @@ final class TrainingBlocks {
       this.stage = stage;
       this.featuresCol = featuresCol;
       this.labelCol = labelCol;
+      this.builder = new Block.Builder(numFeatures, blockSize, layout);
     }
 
     @Override
@@ -161,22 +199,16 @@ final class TrainingBlocks {
       if (!rows.hasNext()) {
         throw new NoSuchElementException();
       }
-      double[] x = new double[blockSize * numFeatures];
-      double[] y = new double[blockSize];
-      int n = 0;
-      while (n < blockSize && rows.hasNext()) {
+      while (builder.size() < blockSize && rows.hasNext()) {
         Row row = rows.next();
-        y[n] = label(row);
-        copyFeatures(row, x, n * numFeatures);
-        n++;
+        double y = label(row);
+        add(row, y);
       }
-      return n == blockSize
-          ? new Block(x, y)
-          : new Block(Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n));
+      return builder.build();
     }
 
-    /** Copies the row's features into {@code x} at {@code offset}, refusing nulls, other sizes and non-finite values. */
-    private void copyFeatures(Row row, double[] x, int offset) {
+    /** Adds the row's features, refusing nulls, other sizes and non-finite values. */
+    private void add(Row row, double y) {
       if (row.isNullAt(0)) {
         throw new IllegalArgumentException(stage + ": column " + featuresCol + " holds a null vector");
       }
@@ -186,20 +218,17 @@ final class TrainingBlocks {
             stage + ": column " + featuresCol + " has a vector of size " + v.size()
                 + " but layers[0] is " + numFeatures);
       }
-      if (v instanceof SparseVector sparse) {
-        int[] indices = sparse.indices();
-        double[] values = sparse.values();
-        for (int k = 0; k < indices.length; k++) {
-          x[offset + indices[k]] = values[k];
-        }
-      } else {
-        System.arraycopy(((DenseVector) v).values(), 0, x, offset, numFeatures);
-      }
-      for (int i = offset; i < offset + numFeatures; i++) {
-        if (!Double.isFinite(x[i])) {
+      double[] values = v instanceof SparseVector sparse ? sparse.values() : ((DenseVector) v).values();
+      for (double x : values) {
+        if (!Double.isFinite(x)) {
           throw new IllegalArgumentException(
-              stage + ": column " + featuresCol + " holds " + x[i] + "; features must be finite");
+              stage + ": column " + featuresCol + " holds " + x + "; features must be finite");
         }
+      }
+      if (v instanceof SparseVector sparse) {
+        builder.addSparse(sparse.indices(), values, y);
+      } else {
+        builder.addDense(values, y);
       }
     }
 

@@ -122,11 +122,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   }
 
   private static double predict(Network net, double[] weights, Vector features, String column) {
-    if (features.size() != net.numInputs()) {
-      throw new IllegalArgumentException("LeakyMLPRegressionModel: column " + column + " has a vector of size "
-          + features.size() + " but the model takes " + net.numInputs() + " features");
-    }
-    return net.scores(weights, features.toArray(), 1)[0];
+    return BlockScoring.scoreRow(net, weights, features, "LeakyMLPRegressionModel", column)[0];
   }
 
   /** Adds the prediction of every row, scored in blocks with the weights broadcast once ({@link BlockScoring}). */

@@ -44,7 +44,7 @@ class TrainingBlocksTest {
     }
     double[] single = new double[net.numWeights()];
     double loss = net.lossAndGradient(w, new Block(x, y), single);
-    TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs, "features", "label"), "test", "features", "label", net, 16, 12);
+    TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs, "features", "label"), "test", "features", "label", net, 16, 12, Block.Builder.Layout.AUTO);
     try {
       double[] sum = LbfgsTrainer.lossAndGradientSum(spark, net, data.blocks, w);
       assertEquals(loss, sum[single.length], 1e-10 * Math.abs(loss));
@@ -60,7 +60,7 @@ class TrainingBlocksTest {
   void blocksAreSpreadOverExactlyNumPartitionsByContent() {
     Network net = new Network(new int[] {4, 8, 3}, 0.01);
     for (int n : new int[] {1, 5, 16}) {
-      TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs.repartition(3), "features", "label"), "test", "features", "label", net, 8, n);
+      TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs.repartition(3), "features", "label"), "test", "features", "label", net, 8, n, Block.Builder.Layout.AUTO);
       try {
         assertEquals(n, data.numPartitions());
         assertEquals(300, data.rows);
@@ -80,7 +80,7 @@ class TrainingBlocksTest {
     double[] first = null;
     for (int input : new int[] {1, 3, 7}) {
       TrainingBlocks data = TrainingBlocks.of(TrainingBlocks.keyed(blobs.repartition(input), "features", "label"),
-          "test", "features", "label", net, 8, 5);
+          "test", "features", "label", net, 8, 5, Block.Builder.Layout.AUTO);
       try {
         double[] stats = MLPFit.labelMeanAndStd(data);
         // 100 rows each of the labels 0, 1 and 2
