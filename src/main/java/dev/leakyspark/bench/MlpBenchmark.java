@@ -50,12 +50,7 @@ public final class MlpBenchmark {
     double alpha = JobArgs.finiteDouble(o, "alpha", 0.01);
     boolean standardize = JobArgs.flag(o, "standardize", true);
     String data = o.getOrDefault("data", Idx.FASHION_MNIST_DIR);
-    List<String> runs = List.of(o.getOrDefault("runs", "spark,l-bfgs,adam").split(","));
-    for (String run : runs) {
-      if (!List.of("spark", LeakyMLPClassifier.LBFGS, LeakyMLPClassifier.ADAM).contains(run)) {
-        throw new JobArgs.UsageException("--runs takes spark, l-bfgs and adam but got " + run);
-      }
-    }
+    List<String> runs = JobArgs.someOf(o, "runs", List.of("spark", LeakyMLPClassifier.LBFGS, LeakyMLPClassifier.ADAM));
     SparkSession spark = SparkSession.builder().appName("leaky-spark MLP benchmark").getOrCreate();
     try {
       int partitions = spark.sparkContext().defaultParallelism();

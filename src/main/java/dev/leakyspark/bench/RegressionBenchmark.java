@@ -45,12 +45,7 @@ public final class RegressionBenchmark {
     int iters = JobArgs.integer(o, "iters", 200, 0);
     int epochs = JobArgs.integer(o, "epochs", 30, 1);
     long seed = JobArgs.integer(o, "seed", 42, 0);
-    List<String> runs = List.of(o.getOrDefault("runs", String.join(",", RUNS)).split(","));
-    for (String run : runs) {
-      if (!RUNS.contains(run)) {
-        throw new JobArgs.UsageException("--runs takes " + String.join(", ", RUNS) + " but got " + run);
-      }
-    }
+    List<String> runs = JobArgs.someOf(o, "runs", RUNS);
     SparkSession spark = SparkSession.builder().appName("leaky-spark regression benchmark").getOrCreate();
     try {
       Dataset<Row>[] split = Generated.friedman1(spark, rows, seed).randomSplit(new double[] {0.8, 0.2}, seed);

@@ -60,12 +60,7 @@ public final class TextBenchmark {
     int localSteps = JobArgs.integer(o, "local-steps", 64, 1);
     int blockSize = JobArgs.integer(o, "block-size", 128, 1);
     long seed = JobArgs.integer(o, "seed", 42, 0);
-    List<String> runs = List.of(o.getOrDefault("runs", String.join(",", RUNS)).split(","));
-    for (String run : runs) {
-      if (!RUNS.contains(run)) {
-        throw new JobArgs.UsageException("--runs takes " + String.join(", ", RUNS) + " but got " + run);
-      }
-    }
+    List<String> runs = JobArgs.someOf(o, "runs", RUNS);
     SparkSession spark = SparkSession.builder().appName("leaky-spark text benchmark").getOrCreate();
     try {
       Dataset<Row> all = spark.read().option("sep", "\t").option("header", true).csv(data);

@@ -169,6 +169,17 @@ public final class JobArgs {
     return java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
+  /** A comma-separated list of some of {@code allowed}, in the order given; all of them when absent. */
+  public static java.util.List<String> someOf(Map<String, String> options, String name, java.util.List<String> allowed) {
+    java.util.List<String> values = java.util.List.of(options.getOrDefault(name, String.join(",", allowed)).split(","));
+    for (String value : values) {
+      if (!allowed.contains(value)) {
+        throw new UsageException("--" + name + " takes " + String.join(", ", allowed) + " but got " + value);
+      }
+    }
+    return values;
+  }
+
   public static String oneOf(Map<String, String> options, String name, String fallback, java.util.List<String> allowed) {
     String value = options.getOrDefault(name, fallback);
     if (!allowed.contains(value)) {

@@ -90,6 +90,11 @@ public final class Adam implements Serializable {
     return loss;
   }
 
+  /** Counts {@code more} steps taken elsewhere, by workers whose moments were averaged into these. */
+  public void addSteps(long more) {
+    steps += more;
+  }
+
   /** The first moment, live. */
   public double[] firstMoment() {
     return m;

@@ -46,9 +46,12 @@ public final class BlockMomentum implements Serializable {
     this.delta = delta;
   }
 
-  /** Where workers start the next round: {@code weights + momentum * delta}. */
+  /** Where workers start the next round: {@code weights + momentum * delta} ({@code weights} itself with no momentum). */
   public double[] start(double[] weights) {
     checkSize(weights);
+    if (momentum == 0) {
+      return weights;
+    }
     double[] from = new double[weights.length];
     for (int i = 0; i < from.length; i++) {
       from[i] = weights[i] + momentum * delta[i];
@@ -64,9 +67,14 @@ public final class BlockMomentum implements Serializable {
     checkSize(weights);
     checkSize(update);
     for (int i = 0; i < weights.length; i++) {
-      delta[i] = momentum * delta[i] + update[i];
-      weights[i] += delta[i];
+      update(weights, i, update[i]);
     }
+  }
+
+  /** {@link #update} of weight {@code i} alone, whose part of the update is {@code u}. */
+  public void update(double[] weights, int i, double u) {
+    delta[i] = momentum * delta[i] + u;
+    weights[i] += delta[i];
   }
 
   public double momentum() {

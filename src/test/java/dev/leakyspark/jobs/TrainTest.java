@@ -167,6 +167,45 @@ class TrainTest {
   }
 
   @Test
+  void trainsOnWideSparseLibsvmFilesKeepingThemSparse(@TempDir Path dir) throws Exception {
+    // 30,000 features, 12 non-zeros a row; the class is told by which of three groups of 40 features appear
+    Random random = new Random(5);
+    StringBuilder train = new StringBuilder();
+    StringBuilder test = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      int label = i % 3;
+      java.util.TreeSet<Integer> features = new java.util.TreeSet<>();
+      while (features.size() < 4) {
+        features.add(1 + label * 40 + random.nextInt(40));
+      }
+      while (features.size() < 12) {
+        features.add(1 + random.nextInt(i < 300 ? 30_000 : 20_000)); // the test file's largest index is smaller
+      }
+      StringBuilder line = new StringBuilder(Integer.toString(label));
+      features.forEach(f -> line.append(' ').append(f).append(":1"));
+      (i < 300 ? train : test).append(line).append('\n');
+    }
+    Files.writeString(dir.resolve("train.libsvm"), train);
+    Files.writeString(dir.resolve("test.libsvm"), test);
+    JobCall r = train("--input-format", "libsvm", "--train", dir.resolve("train.libsvm").toString(),
+        "--test", dir.resolve("test.libsvm").toString(), "--max-iter", "15", "--step-size", "0.01",
+        "--model", dir.resolve("m").toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode metrics = new ObjectMapper().readTree(dir.resolve("metrics/metrics.json").toFile());
+    int size = (int) spark.read().format("libsvm").load(dir.resolve("train.libsvm").toString()).first()
+        .<org.apache.spark.ml.linalg.Vector>getAs("features").size();
+    assertEquals("[" + size + ",64,3]", metrics.at("/params/layers").toString(), "wide inputs: one hidden layer of 64");
+    assertEquals("std", metrics.at("/params/standardize").asText(), "no centring, which would expand the vectors");
+    assertTrue(metrics.get("accuracy").asDouble() > 0.9, metrics.toString());
+    PipelineModel model = PipelineModel.load(dir.resolve("m").toString());
+    assertTrue(!((org.apache.spark.ml.feature.StandardScalerModel) model.stages()[0]).getWithMean());
+    assertEquals(size, ((LeakyMLPClassificationModel) model.stages()[1]).numFeatures());
+    assertTrue(model.transform(spark.read().format("libsvm").option("numFeatures", size)
+            .load(dir.resolve("test.libsvm").toString())).select(Train.SCALED).first().get(0)
+        instanceof org.apache.spark.ml.linalg.SparseVector, "the scaled rows stay sparse");
+  }
+
+  @Test
   void assemblesNumericColumnsInfersLayersAndHoldsOutATestSplit(@TempDir Path dir) throws Exception {
     Random random = new Random(3);
     StringBuilder csv = new StringBuilder("x1,x2,y\n");

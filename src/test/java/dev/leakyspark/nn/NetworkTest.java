@@ -53,7 +53,7 @@ class NetworkTest {
     assertGradientMatchesFiniteDifferences(net, randomRegressionBlock(7, 4, 12), alpha);
   }
 
-  private static void assertGradientMatchesFiniteDifferences(Network net, Block block, double alpha) {
+  static void assertGradientMatchesFiniteDifferences(Network net, Block block, double alpha) {
     double[] w = net.initialWeights(5);
     Random random = new Random(3);
     for (int i = 0; i < w.length; i++) {

@@ -97,20 +97,7 @@ class SparseBlockTest {
     Network net = new Network(new int[] {12, 5, 3}, 0.2);
     Block block = sparseAndDense(9, 12, 0.25, 3, 8)[0];
     assertTrue(block.isSparse());
-    double[] w = net.initialWeights(4);
-    double[] gradient = new double[w.length];
-    net.lossAndGradient(w, block, gradient);
-    double h = 1e-6;
-    for (int i = 0; i < w.length; i++) {
-      double saved = w[i];
-      w[i] = saved + h;
-      double up = net.lossAndGradient(w, block, new double[w.length]);
-      w[i] = saved - h;
-      double down = net.lossAndGradient(w, block, new double[w.length]);
-      w[i] = saved;
-      double numeric = (up - down) / (2 * h);
-      assertEquals(numeric, gradient[i], 1e-6 * Math.max(1, Math.abs(numeric)), "weight " + i);
-    }
+    NetworkTest.assertGradientMatchesFiniteDifferences(net, block, 0.2);
   }
 
   @Test

@@ -85,20 +85,33 @@ public final class AdamTrainer {
     return new Training(state.weights(), Training.unboxed(history), epoch);
   }
 
+  /** Round sums add up from the first partition's on: the total of none is no total yet. */
+  private static final TreeSum.Sum<LocalAdam.Sums> ROUND_SUMS = new TreeSum.Sum<>() {
+    @Override
+    public LocalAdam.Sums zero() {
+      return null;
+    }
+
+    @Override
+    public LocalAdam.Sums add(LocalAdam.Sums total, LocalAdam.Sums part) {
+      return total == null ? part : total.plus(part);
+    }
+  };
+
   /** One round: every partition's local steps on blocks {@code [first, first + steps)} of its epoch order, summed. */
-  private static double[] roundSums(SparkSession spark, Network net, JavaRDD<Block> blocks, LocalAdam.Round round,
+  private static LocalAdam.Sums roundSums(SparkSession spark, Network net, JavaRDD<Block> blocks, LocalAdam.Round round,
       long seed, int epoch, int first, int steps) {
     Broadcast<LocalAdam.Round> shared =
         spark.sparkContext().broadcast(round, ClassTag$.MODULE$.apply(LocalAdam.Round.class));
     try {
-      JavaRDD<double[]> parts = blocks.mapPartitionsWithIndex((index, it) -> {
+      JavaRDD<LocalAdam.Sums> parts = blocks.mapPartitionsWithIndex((index, it) -> {
         List<Block> local = new ArrayList<>();
         it.forEachRemaining(local::add);
         Collections.shuffle(local, new Random(seed * 31 + epoch * 1_000_003L + index));
         List<Block> chunk = local.subList(Math.min(first, local.size()), (int) Math.min((long) first + steps, local.size()));
         return List.of(shared.value().localSteps(net, chunk)).iterator();
       }, true);
-      return TreeSum.sum(parts, LocalAdam.sumsLength(net.numWeights()));
+      return TreeSum.sum(parts, ROUND_SUMS);
     } finally {
       shared.destroy();
     }

@@ -1,6 +1,7 @@
 package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.sql.SparkLine;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Option;
 
 /**
- * The element-wise sum of one array per partition, added in a fixed tree over partition indices
+ * The sum of one part per partition (an array, element-wise, or any {@link Sum}), added in a fixed tree over partition indices
  * so that the result is the same bits however tasks are scheduled (Spark's {@code treeAggregate}
  * and {@code fold} add in order of arrival). Up to {@link #FAN_IN} partitions, the driver adds
  * the arrays itself. Beyond that the arrays are cached where they were computed, and each level
@@ -25,22 +26,50 @@ final class TreeSum {
 
   private TreeSum() {}
 
+  /** How parts add up: a total of none, and a total plus a part (which may reuse the total). */
+  interface Sum<T> extends Serializable {
+    T zero();
+
+    T add(T total, T part);
+  }
+
   /** The sum of every partition's arrays (each partition holds at most one), of {@code length} entries. */
   static double[] sum(JavaRDD<double[]> parts, int length) {
-    JavaRDD<double[]> level = parts;
-    List<JavaRDD<double[]>> cached = new java.util.ArrayList<>();
+    return sum(parts, new Sum<>() {
+      @Override
+      public double[] zero() {
+        return new double[length];
+      }
+
+      @Override
+      public double[] add(double[] total, double[] part) {
+        if (part.length != total.length) {
+          throw new IllegalStateException("cannot add " + part.length + " entries to " + total.length);
+        }
+        for (int i = 0; i < total.length; i++) {
+          total[i] += part[i];
+        }
+        return total;
+      }
+    });
+  }
+
+  /** The sum of every partition's part (each partition holds at most one), added by {@code sum} in the fixed tree. */
+  static <T> T sum(JavaRDD<T> parts, Sum<T> sum) {
+    JavaRDD<T> level = parts;
+    List<JavaRDD<T>> cached = new java.util.ArrayList<>();
     try {
       while (level.getNumPartitions() > FAN_IN) {
         level.persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(level);
         level.foreachPartition(it -> {}); // compute every partition in parallel before grouping them
-        RDD<double[]> groups = level.rdd().coalesce((level.getNumPartitions() + FAN_IN - 1) / FAN_IN, false,
+        RDD<T> groups = level.rdd().coalesce((level.getNumPartitions() + FAN_IN - 1) / FAN_IN, false,
             Option.apply(new InOrder()), null);
-        level = groups.toJavaRDD().mapPartitions(it -> addAll(it, length));
+        level = groups.toJavaRDD().mapPartitions(it -> addAll(it, sum));
       }
-      double[] total = new double[length];
-      for (double[] part : level.collect()) {
-        add(total, part);
+      T total = sum.zero();
+      for (T part : level.collect()) {
+        total = sum.add(total, part);
       }
       return total;
     } finally {
@@ -48,22 +77,15 @@ final class TreeSum {
     }
   }
 
-  private static Iterator<double[]> addAll(Iterator<double[]> parts, int length) {
+  private static <T> Iterator<T> addAll(Iterator<T> parts, Sum<T> sum) {
     if (!parts.hasNext()) {
       return Collections.emptyIterator();
     }
-    double[] total = new double[length];
-    parts.forEachRemaining(part -> add(total, part));
+    T total = sum.zero();
+    while (parts.hasNext()) {
+      total = sum.add(total, parts.next());
+    }
     return List.of(total).iterator();
-  }
-
-  private static void add(double[] total, double[] part) {
-    if (part.length != total.length) {
-      throw new IllegalStateException("cannot add " + part.length + " entries to " + total.length);
-    }
-    for (int i = 0; i < total.length; i++) {
-      total[i] += part[i];
-    }
   }
 
   /** Groups of {@code FAN_IN} consecutive partitions, each read in index order. */
