@@ -12,6 +12,7 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.classification.LeakyMLPClassificationModel;
 import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
 import dev.leakyspark.testing.LogCapture;
+import dev.leakyspark.testing.LongFit;
 import dev.leakyspark.testing.OnnxScoring;
 import dev.leakyspark.testing.SharedSpark;
 import java.awt.image.BufferedImage;
@@ -166,7 +167,7 @@ class TrainTest {
     assertTrue(notANumber.err().contains("--max-iter needs a number but got 'ten'"), notANumber.err());
   }
 
-  @Test
+  @LongFit
   void trainsOnWideSparseLibsvmFilesKeepingThemSparse(@TempDir Path dir) throws Exception {
     // 30,000 features, 12 non-zeros a row; the class is told by which of three groups of 40 features appear
     Random random = new Random(5);
@@ -292,7 +293,7 @@ class TrainTest {
     }
   }
 
-  @Test
+  @LongFit
   void anEarlierRunsCheckpointsAreResumedOrRefused(@TempDir Path out) throws Exception {
     String checkpoint = out.resolve("ckpt").toString();
     String[] run = args(out.resolve("a"), "--checkpoint", checkpoint, "--checkpoint-interval", "2", "--max-iter", "6");

@@ -1,9 +1,14 @@
 package dev.leakyspark.ml.mlp;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,29 +22,45 @@ import scala.collection.JavaConverters;
  * The state of an unfinished MLP fit, after {@code iteration} iterations
  * (l-bfgs) or epochs (adam): the weights, Adam's moments and step count, the last block-momentum
  * update and the loss history, with the {@code fingerprint} of the fit that wrote it (its params
- * and its data). One Parquet row in a folder of {@link FitCheckpoints}.
+ * and its data). A folder of {@link FitCheckpoints}: the four weight-sized arrays streamed as
+ * doubles to {@value #ARRAYS} (so a first layer of millions of weights costs no copy of them),
+ * then one Parquet row of the rest, whose {@code _SUCCESS} marks the checkpoint complete.
  */
 record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double[] weights, double[] adamM,
     double[] adamV, long adamSteps, double[] blockDelta, double[] history) {
 
-  /** Format 3 added the fingerprint; earlier checkpoints have none and are never resumed. */
-  static final int FORMAT_VERSION = 3;
+  /** Format 3 added the fingerprint, format 4 moved the arrays out of the Parquet row. */
+  static final int FORMAT_VERSION = 4;
+  /** The arrays' file: its leading underscore keeps Spark's Parquet reader off it. */
+  static final String ARRAYS = "_arrays";
+  private static final int CHUNK = 1 << 16;
   private static final StructType SCHEMA = new StructType()
       .add("formatVersion", DataTypes.IntegerType, false)
       .add("fingerprint", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), false)
       .add("iteration", DataTypes.IntegerType, false)
-      .add("weights", new ArrayType(DataTypes.DoubleType, false), false)
-      .add("adamM", new ArrayType(DataTypes.DoubleType, false), false)
-      .add("adamV", new ArrayType(DataTypes.DoubleType, false), false)
       .add("adamSteps", DataTypes.LongType, false)
       .add("history", new ArrayType(DataTypes.DoubleType, false), false)
-      .add("blockDelta", new ArrayType(DataTypes.DoubleType, false), false);
+      .add("arrayLengths", new ArrayType(DataTypes.IntegerType, false), false);
 
-  /** Writes this checkpoint as one Parquet row at {@code path}. */
-  void write(SparkSession spark, Path path) {
-    Row row = RowFactory.create(FORMAT_VERSION, JavaConverters.mapAsScalaMap(fingerprint), iteration, weights,
-        adamM, adamV, adamSteps, history, blockDelta);
-    spark.createDataFrame(List.of(row), SCHEMA).write().mode("overwrite").parquet(path.toString());
+  /** Writes this checkpoint to the folder {@code path}: the arrays, then the Parquet row and its {@code _SUCCESS}. */
+  void write(SparkSession spark, Path path) throws IOException {
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    fs.delete(path, true);
+    double[][] arrays = {weights, adamM, adamV, blockDelta};
+    try (OutputStream out = fs.create(new Path(path, ARRAYS), false)) {
+      ByteBuffer buffer = ByteBuffer.allocate(CHUNK * Double.BYTES);
+      for (double[] array : arrays) {
+        for (int from = 0; from < array.length; from += CHUNK) {
+          buffer.clear();
+          buffer.asDoubleBuffer().put(array, from, Math.min(CHUNK, array.length - from));
+          out.write(buffer.array(), 0, Math.min(CHUNK, array.length - from) * Double.BYTES);
+        }
+      }
+    }
+    List<Integer> lengths = java.util.Arrays.stream(arrays).map(a -> a.length).toList();
+    Row row = RowFactory.create(FORMAT_VERSION, JavaConverters.mapAsScalaMap(fingerprint), iteration, adamSteps,
+        history, lengths.toArray(new Integer[0]));
+    spark.createDataFrame(List.of(row), SCHEMA).write().mode("append").parquet(path.toString());
   }
 
   /** Reads the checkpoint at {@code path}, refusing an unreadable one or one of another format. */
@@ -56,9 +77,28 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
           + ", but this leaky-spark reads version " + FORMAT_VERSION);
     }
     Map<String, String> fingerprint = new LinkedHashMap<>(row.getJavaMap(row.fieldIndex("fingerprint")));
-    return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), doubles(row, "weights"),
-        doubles(row, "adamM"), doubles(row, "adamV"), row.getLong(row.fieldIndex("adamSteps")),
-        doubles(row, "blockDelta"), doubles(row, "history"));
+    List<Integer> lengths = row.getList(row.fieldIndex("arrayLengths"));
+    double[][] arrays = new double[lengths.size()][];
+    Path file = new Path(path, ARRAYS);
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    long expected = lengths.stream().mapToLong(n -> (long) n * Double.BYTES).sum();
+    if (!fs.exists(file) || fs.getFileStatus(file).getLen() != expected) {
+      throw new IOException("Cannot read the training checkpoint " + path + ": " + ARRAYS + " should hold "
+          + expected + " bytes but " + (fs.exists(file) ? "holds " + fs.getFileStatus(file).getLen() : "is missing"));
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(file), CHUNK * Double.BYTES))) {
+      byte[] bytes = new byte[CHUNK * Double.BYTES];
+      for (int a = 0; a < arrays.length; a++) {
+        arrays[a] = new double[lengths.get(a)];
+        for (int from = 0; from < arrays[a].length; from += CHUNK) {
+          int count = Math.min(CHUNK, arrays[a].length - from);
+          in.readFully(bytes, 0, count * Double.BYTES);
+          ByteBuffer.wrap(bytes, 0, count * Double.BYTES).asDoubleBuffer().get(arrays[a], from, count);
+        }
+      }
+    }
+    return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), arrays[0], arrays[1],
+        arrays[2], row.getLong(row.fieldIndex("adamSteps")), arrays[3], doubles(row, "history"));
   }
 
   private static double[] doubles(Row row, String field) {

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leakyspark.ml.feature.LeakyReLU;
-import dev.leakyspark.nn.Network;
-import dev.leakyspark.testing.DataFrames;
 import dev.leakyspark.ml.mlp.AdamTrainer;
 import dev.leakyspark.ml.mlp.FitCheckpoints;
 import dev.leakyspark.ml.mlp.LbfgsTrainer;
+import dev.leakyspark.nn.Network;
+import dev.leakyspark.testing.DataFrames;
 import dev.leakyspark.testing.LogCapture;
+import dev.leakyspark.testing.LongFit;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StageContract;
 import dev.leakyspark.testing.TrainingData;
@@ -35,8 +36,8 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +73,7 @@ class LeakyMLPClassifierTest {
     return spark.createDataFrame(data, schema);
   }
 
-  @Test
+  @LongFit
   void theHiddenLayerSeparatesRingsThatNoLinearModelCan() {
     Dataset<Row> train = rings(400, 1).repartition(3).cache();
     Dataset<Row> test = rings(400, 2);
@@ -184,7 +185,7 @@ class LeakyMLPClassifierTest {
     }
   }
 
-  @Test
+  @LongFit
   void fitsAreBitIdenticalWhateverTheInputsPartitioningAndRowOrder() {
     LeakyMLPClassifier adam = mlp().setSolver(LeakyMLPClassifier.ADAM).setStepSize(0.01).setBlockSize(8)
         .setNumPartitions(3).setLocalSteps(2).setBlockMomentum(0.5).setMaxIter(3);
@@ -212,7 +213,7 @@ class LeakyMLPClassifierTest {
   }
 
 
-  @Test
+  @LongFit
   void unsetNumPartitionsFollowsTheRowCountNotTheCluster() {
     Dataset<Row> many = TrainingData.blobs(spark, 60_000, 5).repartition(64).cache();
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setMaxIter(2);
@@ -247,7 +248,7 @@ class LeakyMLPClassifierTest {
     }
   }
 
-  @Test
+  @LongFit
   void lbfgsLossHistoryDoesNotDependOnTheNumberOfPartitions() {
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(15);
     double[] two = lbfgs.setNumPartitions(2).fit(blobs).summary().objectiveHistory();
@@ -277,7 +278,7 @@ class LeakyMLPClassifierTest {
     return dir.resolve(fits.get(0));
   }
 
-  @Test
+  @LongFit
   void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setTol(0)
@@ -302,7 +303,7 @@ class LeakyMLPClassifierTest {
     }
   }
 
-  @Test
+  @LongFit
   void lbfgsResumesWithTheSameIterationCount(@TempDir Path dir) throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
@@ -328,7 +329,7 @@ class LeakyMLPClassifierTest {
     return data.withColumn("label", org.apache.spark.sql.functions.expr("(label + 1) % 3"));
   }
 
-  @Test
+  @LongFit
   void aFitResumesOnlyItsOwnCheckpointsAndSaysWhatDiffers(@TempDir Path dir) throws Exception {
     String checkpoints = dir.resolve("checkpoints").toString();
     LeakyMLPClassifier adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(16).setNumPartitions(2)
@@ -358,7 +359,7 @@ class LeakyMLPClassifierTest {
     }
   }
 
-  @Test
+  @LongFit
   void crossValidationGivesTheSameSubModelsWithACheckpointDirAsWithout(@TempDir Path dir) throws Exception {
     LeakyMLPClassifier adam = mlp().setSolver("adam").setBlockSize(16).setNumPartitions(2).setMaxIter(4)
         .setCheckpointInterval(1);
@@ -387,7 +388,7 @@ class LeakyMLPClassifierTest {
     assertEquals(List.of(), listing(dir.resolve("shared")), "every finished fit removed its checkpoints");
   }
 
-  @Test
+  @LongFit
   void checkpointsKeepTheNewestTwoSkipIncompleteOnesAndRefuseUnreadableOnes(@TempDir Path dir) throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     LeakyMLPClassifier lbfgs = mlp().setTol(0).setMaxIter(8).setCheckpointDir(checkpoints.toString())
@@ -417,7 +418,23 @@ class LeakyMLPClassifierTest {
         .write().parquet(future.toString());
     Exception version = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.fit(blobs));
     assertTrue(version.getMessage().contains("Training checkpoint file:" + future
-        + " has format version 99, but this leaky-spark reads version 3"), version.getMessage());
+        + " has format version 99, but this leaky-spark reads version 4"), version.getMessage());
+
+    // the weights, moments and momentum are a stream of doubles beside the Parquet row
+    deleteRecursively(future);
+    deleteRecursively(newest);
+    Path arrays = fit.resolve("iteration-00000004/_arrays");
+    Files.write(arrays, java.util.Arrays.copyOf(Files.readAllBytes(arrays), 80));
+    Exception truncated = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.fit(blobs));
+    assertTrue(truncated.getMessage().contains("_arrays should hold"), truncated.getMessage());
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test

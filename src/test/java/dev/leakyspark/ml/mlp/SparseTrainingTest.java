@@ -11,6 +11,7 @@ import dev.leakyspark.ml.regression.LeakyMLPRegressionModel;
 import dev.leakyspark.ml.regression.LeakyMLPRegressor;
 import dev.leakyspark.nn.Block;
 import dev.leakyspark.nn.Network;
+import dev.leakyspark.testing.LongFit;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.TrainingData;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedSpark.class)
 class SparseTrainingTest {
 
-  @Test
+  @LongFit
   void sparseAndDenseBlocksOfTheSameRowsGiveTheSameWeights(SparkSession spark) {
     Dataset<Row> sparse = TrainingData.sparseText(spark, 1200, 400, 12, 1, false).cache();
     for (String solver : List.of(LeakyMLPParams.ADAM, LeakyMLPParams.LBFGS)) {
@@ -57,7 +57,7 @@ class SparseTrainingTest {
     return MLPFit.run(mlp, data, "features", "label", net, false, layout).weights();
   }
 
-  @Test
+  @LongFit
   void aWideSparseInputTrainsScoresAndSavesWithoutBeingExpanded(SparkSession spark, @TempDir Path dir) throws Exception {
     // 2^18 features, 20 non-zeros a row: dense blocks of 128 rows would take 268 MB each
     int dims = 1 << 18;

@@ -10,6 +10,7 @@ import dev.leakyspark.data.Generated;
 import dev.leakyspark.ml.mlp.AdamTrainer;
 import dev.leakyspark.nn.Network;
 import dev.leakyspark.testing.LogCapture;
+import dev.leakyspark.testing.LongFit;
 import dev.leakyspark.testing.SharedSpark;
 import dev.leakyspark.testing.StageContract;
 import dev.leakyspark.testing.TrainingData;
@@ -76,7 +77,7 @@ class LeakyMLPRegressorTest {
     assertEquals(LeakyMLPRegressor.class.getName().hashCode(), new LeakyMLPRegressor().getSeed());
   }
 
-  @Test
+  @LongFit
   void itLearnsFriedmanOneFarBetterThanALinearModel() {
     Dataset<Row>[] split = Generated.friedman1(spark, 2000, 1).randomSplit(new double[] {0.8, 0.2}, 3);
     RegressionEvaluator rmse = new RegressionEvaluator();
@@ -88,7 +89,7 @@ class LeakyMLPRegressorTest {
     assertTrue(mlp < 0.65 * linear && mlp < 1.6, "test RMSE: MLP " + mlp + ", linear " + linear);
   }
 
-  @Test
+  @LongFit
   void standardisingTheLabelTrainsTheSameNetOnAnyScaleAndPredictsOnTheLabelsScale() {
     Dataset<Row> unit = TrainingData.waves(spark, 400, 1, 1, 0);
     LeakyMLPRegressionModel onUnit = mlp().fit(unit);
@@ -141,7 +142,7 @@ class LeakyMLPRegressorTest {
     assertThrows(IllegalArgumentException.class, () -> model.evaluate(test), "no label column");
   }
 
-  @Test
+  @LongFit
   void fitsAreBitIdenticalWhateverTheInputsPartitioningAndRowOrder() {
     LeakyMLPRegressor adam = mlp().setSolver(LeakyMLPRegressor.ADAM).setStepSize(0.01).setBlockSize(8)
         .setNumPartitions(3).setLocalSteps(2).setMaxIter(3);
@@ -155,7 +156,7 @@ class LeakyMLPRegressorTest {
     }
   }
 
-  @Test
+  @LongFit
   void adamResumedFromACheckpointEndsWhereAnUninterruptedFitEnds(@TempDir Path dir) {
     LeakyMLPRegressor adam = mlp().setSolver("adam").setStepSize(0.01).setBlockSize(64).setTol(0)
         .setNumPartitions(2).setLocalSteps(4).setMaxIter(3);
