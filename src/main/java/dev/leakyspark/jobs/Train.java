@@ -261,13 +261,19 @@ public final class Train {
     }
   }
 
-  /**
-   * The size of the {@code features} vector that {@code stages} make, 256, 128 and the number of
-   * classes (largest label + 1), or 1 for regression.
-   */
-  /** The input size from which the default layers have one hidden layer of 64. */
+  /** The input size from which the default layers have one hidden layer ({@link #wideHidden}). */
   static final int WIDE = 1 << 14;
 
+  /**
+   * The one hidden layer of a wide input's default layers: 64, narrower from 2^18 features on so
+   * that the first layer keeps at most 2^24 weights (16 at 2^20), and never below 16. Adam holds
+   * about ten copies of the weights, so 2^24 of them fit the jobs' default 4 GB.
+   */
+  static int wideHidden(int inputs) {
+    return (int) Math.max(16, Math.min(64, (1L << 24) / inputs));
+  }
+
+  /** The default layers: the size of the features {@code stages} make, the hidden layers, the classes or 1. */
   private static int[] inferLayers(Dataset<Row> train, List<PipelineStage> stages, String features,
       TrainOptions options) {
     String label = options.label();
@@ -280,8 +286,10 @@ public final class Train {
     int inputs = ((Vector) one.select(features).first().get(0)).size();
     int outputs = options.regression() ? 1 : Math.max(2, (int) Math.floor(first.getDouble(0)) + 1);
     // wide (hashed or one-hot) inputs get one narrower hidden layer: its weights grow with the input
-    int[] layers = inputs >= WIDE ? new int[] {inputs, 64, outputs} : new int[] {inputs, 256, 128, outputs};
-    LOG.info("No --layers: using {} (feature size, {}, {})", join(layers), inputs >= WIDE ? "64" : "256, 128",
+    int[] layers = inputs >= WIDE ? new int[] {inputs, wideHidden(inputs), outputs}
+        : new int[] {inputs, 256, 128, outputs};
+    LOG.info("No --layers: using {} (feature size, {}, {})", join(layers),
+        inputs >= WIDE ? "one hidden layer for wide inputs" : "256, 128",
         options.regression() ? "one output" : "number of classes");
     return layers;
   }

@@ -207,6 +207,16 @@ class TrainTest {
   }
 
   @Test
+  void wideDefaultLayersKeepTheFirstLayerWithinTheDefaultMemory() {
+    assertEquals(64, Train.wideHidden(Train.WIDE));
+    assertEquals(64, Train.wideHidden(1 << 18), "2^18 x 64 took 1.7 GB of 4 (jobs/bench text)");
+    assertEquals(32, Train.wideHidden(1 << 19));
+    assertEquals(16, Train.wideHidden(1 << 20), "2^20 x 64 ran out of 4 GB, x 16 took 1.8 GB");
+    assertEquals(16, Train.wideHidden(1 << 24));
+    assertEquals(55, Train.wideHidden(300_000));
+  }
+
+  @Test
   void assemblesNumericColumnsInfersLayersAndHoldsOutATestSplit(@TempDir Path dir) throws Exception {
     Random random = new Random(3);
     StringBuilder csv = new StringBuilder("x1,x2,y\n");
