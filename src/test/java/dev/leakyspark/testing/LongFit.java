@@ -9,9 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A test of how fits behave over many iterations (bit-identical layouts, resumed fits, accuracy
- * on hard data) rather than of the Spark API a line offers: the 3.5 and 4.2 lines run it, and
- * the unit suites of 4.0 and 4.1, which build the same per-line code as 4.2, leave it out
- * ({@code excludedGroups} {@value #TAG} in their Maven profiles).
+ * on hard data) rather than of the Spark API a line offers: the default line, 3.5, runs it, and
+ * the 4.x lines leave it out ({@code excludedGroups} {@value #TAG} in their Maven profiles).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
