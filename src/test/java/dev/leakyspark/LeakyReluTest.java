@@ -188,6 +188,26 @@ class LeakyReluTest {
             IllegalArgumentException.class,
             () -> LeakyRelu.apply(new double[3], new double[2], 0.01));
     assertEquals("LeakyRelu: source has 3 elements but destination has 2", e.getMessage());
+    assertEquals("LeakyRelu: source has 3 elements but destination has 4",
+        assertThrows(IllegalArgumentException.class,
+            () -> LeakyRelu.apply(new double[3], new double[4], 0.01)).getMessage());
+    assertEquals("LeakyRelu: source has 3 elements but destination has 4",
+        assertThrows(IllegalArgumentException.class,
+            () -> LeakyRelu.apply(new float[3], new float[4], 0.01f)).getMessage());
+    assertEquals("LeakyRelu: source has 3 elements but destination has 2",
+        assertThrows(IllegalArgumentException.class,
+            () -> LeakyRelu.apply(new float[3], new float[2], 0.01f)).getMessage());
+    assertEquals("LeakyRelu: source has 3 elements but destination has 4",
+        assertThrows(IllegalArgumentException.class,
+            () -> LeakyRelu.gradient(new double[3], new double[4], 0.01)).getMessage());
+    assertEquals("LeakyRelu: source has 3 elements but destination has 2",
+        assertThrows(IllegalArgumentException.class,
+            () -> LeakyRelu.gradient(new double[3], new double[2], 0.01)).getMessage());
+  }
+
+  @Test
+  void vectorsAreUsefulFromTwoDoublesPerVector() {
+    assertEquals(jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length() >= 2, LeakyReluVectors.useful());
   }
 
   @Test

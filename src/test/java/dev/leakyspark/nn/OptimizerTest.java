@@ -73,5 +73,7 @@ class OptimizerTest {
     new Adam(2).step(w, new double[] {3.0, -0.001}, 0.01);
     assertArrayEquals(new double[] {-0.01, 0.01}, w, 1e-6);
     assertThrows(IllegalArgumentException.class, () -> new Adam(new double[2], new double[3], 0));
+    assertEquals("Adam needs moments of one length and steps >= 0, but got 2/2, -1",
+        assertThrows(IllegalArgumentException.class, () -> new Adam(new double[2], new double[2], -1)).getMessage());
   }
 }
