@@ -1,7 +1,6 @@
 package dev.leakyspark.nn;
 
 import dev.leakyspark.LeakyRelu;
-import dev.ludovic.netlib.blas.BLAS;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Random;
@@ -218,7 +217,6 @@ public final class Network implements Serializable {
     double[][] act = forward(weights, block, pre);
     double[] delta = act[last]; // the outputs, turned into the loss's gradient in place
     double loss = this.loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(delta, block) : squaredErrorDelta(delta, block);
-    BLAS blas = BLAS.getInstance();
     for (int l = last - 1; l >= 0; l--) {
       int in = layers[l];
       int out = layers[l + 1];
@@ -226,7 +224,7 @@ public final class Network implements Serializable {
       if (l == 0 && block.isSparse()) {
         sparseWeightGradient(block, delta, gradientSum);
       } else {
-        blas.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
+        Gemm.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
       }
       int bias = biasAt(l);
       for (int j = 0; j < n; j++) {
@@ -236,7 +234,7 @@ public final class Network implements Serializable {
       }
       if (l > 0) {
         double[] previous = new double[in * n];
-        blas.dgemm("T", "N", in, n, out, 1.0, weights, weightsAt(l), out, delta, 0, out, 0.0, previous, 0, in);
+        Gemm.dgemm("T", "N", in, n, out, 1.0, weights, weightsAt(l), out, delta, 0, out, 0.0, previous, 0, in);
         double[] z = pre[l];
         for (int i = 0; i < previous.length; i++) {
           previous[i] *= LeakyRelu.gradient(z[i], alpha);
@@ -289,7 +287,6 @@ public final class Network implements Serializable {
    * features, so it costs the non-zeros, not the rows times the features.
    */
   private double[][] forward(double[] weights, Block block, double[][] pre) {
-    BLAS blas = BLAS.getInstance();
     int n = block.size;
     double[][] act = new double[layers.length][];
     act[0] = block.features;
@@ -304,7 +301,7 @@ public final class Network implements Serializable {
       if (l == 0 && block.isSparse()) {
         sparseFirstLayer(weights, block, z);
       } else {
-        blas.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
+        Gemm.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
       }
       if (l + 2 < layers.length) {
         pre[l + 1] = z;

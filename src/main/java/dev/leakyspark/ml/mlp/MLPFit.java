@@ -1,6 +1,7 @@
 package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.nn.Block;
+import dev.leakyspark.nn.Gemm;
 import dev.leakyspark.nn.Network;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public final class MLPFit {
       LOG.info("{} {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}", name,
           stage.uid(), data.rows, data.numPartitions(), stage.getBlockSize(), Arrays.toString(net.layers()),
           net.alpha(), stage.getSolver(), stage.getRegParam());
+      Gemm.limitNote().ifPresent(note -> LOG.warn("{} {}: {}", name, stage.uid(), note));
       long perPartition = data.rows / partitions;
       if (perPartition < LeakyMLPParams.ROWS_PER_PARTITION && partitions > 1) {
         LOG.warn("{} {}: numPartitions {} leaves {} rows per partition, fewer than {}. An adam epoch"
