@@ -1,7 +1,9 @@
 package dev.leakyspark.ml.classification;
 
 import dev.leakyspark.ml.mlp.BlockScoring;
+import dev.leakyspark.ml.mlp.FitResult;
 import dev.leakyspark.ml.mlp.LeakyMLPParams;
+import dev.leakyspark.ml.mlp.MLPModelCore;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.InternalWriterFormat;
@@ -15,7 +17,6 @@ import org.apache.spark.ml.classification.MultilayerPerceptronClassificationSumm
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.HasTrainingSummary;
@@ -54,9 +55,7 @@ public class LeakyMLPClassificationModel
 
   private final String uid;
   private final MLPParams params;
-  private final Network network;
-  private final double[] weights;
-  private Option<LeakyMLPTrainingSummary> trainingSummary = Option.empty();
+  private final MLPModelCore<LeakyMLPTrainingSummary> core;
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPClassificationModel(String uid, int[] layers, double alpha, double[] weights) {
@@ -65,18 +64,13 @@ public class LeakyMLPClassificationModel
 
   /** The model of a fit, on the network it trained. */
   LeakyMLPClassificationModel(String uid, Network network, double[] weights) {
-    this(PendingUid.of(uid), network, weights);
+    this(PendingUid.of(uid), new MLPModelCore<>("LeakyMLPClassificationModel", network, weights));
   }
 
-  private LeakyMLPClassificationModel(PendingUid pending, Network network, double[] weights) {
+  private LeakyMLPClassificationModel(PendingUid pending, MLPModelCore<LeakyMLPTrainingSummary> core) {
     this.uid = pending.take();
-    this.network = network;
-    if (weights.length != network.numWeights()) {
-      throw new IllegalArgumentException(
-          "layers " + Arrays.toString(network.layers()) + " need " + network.numWeights() + " weights but got "
-              + weights.length);
-    }
-    this.weights = weights.clone();
+    this.core = core;
+    Network network = core.network();
     params = new MLPParams(this);
     params.setDefaults(this, LeakyMLPClassifier.class);
     // the network's own, so a model answers getLayers() and getAlpha() however it was made
@@ -106,38 +100,34 @@ public class LeakyMLPClassificationModel
 
   /** All weights, in {@link Network}'s flat layout. */
   public Vector weights() {
-    return Vectors.dense(weights.clone());
+    return core.weights();
   }
 
   @Override
   public int numFeatures() {
-    return network.numInputs();
+    return core.network().numInputs();
   }
 
   @Override
   public int numClasses() {
-    return network.numOutputs();
+    return core.network().numOutputs();
   }
 
   /** MLlib's summary holder ({@code hasSummary}, {@code summary}, {@code setSummary}); summaries are not saved. */
   @Override
   public Option<LeakyMLPTrainingSummary> trainingSummary() {
-    return trainingSummary;
+    return core.summaryHolder();
   }
 
   @Override
   public void trainingSummary_$eq(Option<LeakyMLPTrainingSummary> value) {
-    trainingSummary = value;
+    core.setSummaryHolder(value);
   }
 
   /** The summary of the fit that made this model; a loaded or copied-from-loaded model has none. */
   @Override
   public LeakyMLPTrainingSummary summary() {
-    if (trainingSummary.isEmpty()) {
-      throw new IllegalStateException(
-          "No training summary for " + uid + ": summaries exist only on models fitted in this session");
-    }
-    return trainingSummary.get();
+    return core.summary(uid);
   }
 
   /**
@@ -155,10 +145,9 @@ public class LeakyMLPClassificationModel
   }
 
   /** Sets the training summary of {@code fit}: this model's predictions on {@code dataset}, computed when asked for. */
-  LeakyMLPClassificationModel withSummary(Dataset<?> dataset, double[] history, int iterations, int partitions) {
+  LeakyMLPClassificationModel withSummary(Dataset<?> dataset, FitResult fit) {
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
-    trainingSummary = Option.apply(
-        new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), history, iterations, partitions));
+    core.setSummaryHolder(Option.apply(new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), fit)));
     return this;
   }
 
@@ -167,15 +156,12 @@ public class LeakyMLPClassificationModel
    * keeps what the training data cannot give back (the history, iterations and partitions).
    */
   public void saveSummary(String path) {
-    LeakyMLPTrainingSummary summary = summary();
-    new MLPModelData.SummaryState(summary.totalIterations(), summary.numPartitions(), summary.objectiveHistory())
-        .write(path, uid);
+    summary().fit().writeSummary(path, uid);
   }
 
   /** The other half of {@link #saveSummary}: the summary again, over the training data Connect kept. */
   public void loadSummary(String path, Dataset<Row> dataset) {
-    MLPModelData.SummaryState state = MLPModelData.SummaryState.read(path, uid);
-    withSummary(dataset, state.history(), state.iterations(), state.partitions());
+    withSummary(dataset, core.loadSummary(path, uid));
   }
 
   /** {@code dataset} transformed for a summary, and its prediction column (MLlib names one when it is set empty). */
@@ -187,7 +173,7 @@ public class LeakyMLPClassificationModel
   /** The output logits of one feature vector, centred on their mean. */
   @Override
   public Vector predictRaw(Vector features) {
-    return new DenseVector(centredScores(network, weights, features, getFeaturesCol()));
+    return new DenseVector(centred(core.scoreRow(features, getFeaturesCol()), 0, numClasses()));
   }
 
   /** Turns {@code raw} (from {@link #predictRaw}) into class probabilities in place: its softmax. */
@@ -242,8 +228,7 @@ public class LeakyMLPClassificationModel
       }
       return values;
     };
-    return BlockScoring.transform(dataset, appended, getFeaturesCol(), "LeakyMLPClassificationModel", network,
-        weights, outputs);
+    return core.transform(dataset, appended, getFeaturesCol(), outputs);
   }
 
   /** The class with the largest {@code p[i] / thresholds[i]} (a zero threshold wins), as MLlib's. */
@@ -258,11 +243,6 @@ public class LeakyMLPClassificationModel
       }
     }
     return best;
-  }
-
-  private static double[] centredScores(Network net, double[] weights, Vector features, String column) {
-    return centred(BlockScoring.scoreRow(net, weights, features, "LeakyMLPClassificationModel", column), 0,
-        net.numOutputs());
   }
 
   /** The scores {@code z[offset, offset + classes)} less their mean, in a new array. */
@@ -308,10 +288,8 @@ public class LeakyMLPClassificationModel
 
   @Override
   public LeakyMLPClassificationModel copy(ParamMap extra) {
-    LeakyMLPClassificationModel copy =
-        new LeakyMLPClassificationModel(uid, network, weights);
+    LeakyMLPClassificationModel copy = new LeakyMLPClassificationModel(PendingUid.of(uid), core.copy());
     copyValues(copy, extra);
-    copy.trainingSummary = trainingSummary;
     return copy.setParent(parent());
   }
 
@@ -323,7 +301,7 @@ public class LeakyMLPClassificationModel
   /** The {@code "internal"} format of {@link #write}: metadata and Parquet ({@link MLPModelData}). */
   public static final class InternalWriter extends InternalWriterFormat<LeakyMLPClassificationModel> {
     public InternalWriter() {
-      super(LeakyMLPClassificationModel.class, m -> MLPModelData.writer(m, m.network, m.weights));
+      super(LeakyMLPClassificationModel.class, m -> m.core.writer(m));
     }
   }
 
@@ -334,8 +312,7 @@ public class LeakyMLPClassificationModel
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<LeakyMLPClassificationModel> read() {
-    return MLPModelData.reader(LeakyMLPClassificationModel.class,
-        (uid, data) -> new LeakyMLPClassificationModel(uid, data.layers(), data.alpha(), data.weights()));
+    return MLPModelCore.reader(LeakyMLPClassificationModel.class, LeakyMLPClassificationModel::new);
   }
 
   public static LeakyMLPClassificationModel load(String path) {

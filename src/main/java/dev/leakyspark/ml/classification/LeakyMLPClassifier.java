@@ -1,5 +1,8 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.mlp.FitResult;
+import dev.leakyspark.ml.mlp.FitSpec;
+import dev.leakyspark.ml.mlp.MLPEstimators;
 import dev.leakyspark.ml.mlp.MLPFit;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.mlp.MLPSetters;
@@ -78,20 +81,12 @@ public class LeakyMLPClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (!isDefined(layers())) {
-      throw new IllegalArgumentException(
-          "LeakyMLPClassifier " + uid + ": layers is not set; e.g. setLayers(new int[] {784, 128, 10})");
-    }
+    int[] layers = MLPEstimators.checkedLayers(this, "setLayers(new int[] {784, 128, 10})");
     checkLabel(schema, getLabelCol());
-    int classes = getLayers()[getLayers().length - 1];
+    int classes = layers[layers.length - 1];
     if (isDefined(thresholds()) && getThresholds().length != classes) {
       throw new IllegalArgumentException("LeakyMLPClassifier " + uid + ": thresholds has " + getThresholds().length
-          + " entries but layers " + Arrays.toString(getLayers()) + " end in " + classes + " classes");
-    }
-    long need = Network.numWeights(getLayers());
-    if (isDefined(initialWeights()) && getInitialWeights().size() != need) {
-      throw new IllegalArgumentException("initialWeights has " + getInitialWeights().size() + " entries but layers "
-          + Arrays.toString(getLayers()) + " need " + need);
+          + " entries but layers " + Arrays.toString(layers) + " end in " + classes + " classes");
     }
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
     return super.transformSchema(schema);
@@ -105,11 +100,11 @@ public class LeakyMLPClassifier
   /** The fit; MLlib's {@code fit} checks the schema first, casts the label to double and copies the params to the model. */
   @Override
   public LeakyMLPClassificationModel train(Dataset<?> dataset) {
-    Network net = new Network(getLayers(), getAlpha());
-    MLPFit.Result fit = MLPFit.run(this, dataset, getFeaturesCol(), getLabelCol(), net, false);
+    FitSpec spec = FitSpec.of(this, Network.Loss.CROSS_ENTROPY);
+    FitResult fit = MLPFit.run(spec, dataset);
     // the params first, so that the summary's predictions use this fit's columns
-    return copyValues(new LeakyMLPClassificationModel(uid, net, fit.weights()), extractParamMap())
-        .withSummary(dataset, fit.history(), fit.iterations(), fit.partitions());
+    return copyValues(new LeakyMLPClassificationModel(uid, spec.network(), fit.weights()), extractParamMap())
+        .withSummary(dataset, fit);
   }
 
   @Override

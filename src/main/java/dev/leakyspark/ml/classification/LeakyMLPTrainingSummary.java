@@ -1,5 +1,6 @@
 package dev.leakyspark.ml.classification;
 
+import dev.leakyspark.ml.mlp.FitResult;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationTrainingSummaryImpl;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,14 +20,11 @@ public final class LeakyMLPTrainingSummary extends MultilayerPerceptronClassific
 
   private static final long serialVersionUID = 2L;
 
-  private final int totalIterations;
-  private final int numPartitions;
+  private final FitResult fit;
 
-  LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, double[] objectiveHistory,
-      int totalIterations, int numPartitions) {
-    super(predictions, predictionCol, labelCol, "", objectiveHistory);
-    this.totalIterations = totalIterations;
-    this.numPartitions = numPartitions;
+  LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, FitResult fit) {
+    super(predictions, predictionCol, labelCol, "", fit.objectiveHistory());
+    this.fit = fit;
   }
 
   /**
@@ -41,11 +39,16 @@ public final class LeakyMLPTrainingSummary extends MultilayerPerceptronClassific
   /** Iterations (l-bfgs) or epochs (adam) run; Spark's count from the history would miss one for adam. */
   @Override
   public int totalIterations() {
-    return totalIterations;
+    return fit.iterations();
   }
 
   /** The partitions the fit trained on: {@code numPartitions}, or the number it chose from the data. */
   public int numPartitions() {
-    return numPartitions;
+    return fit.partitions();
+  }
+
+  /** The fit this summary reports. */
+  FitResult fit() {
+    return fit;
   }
 }

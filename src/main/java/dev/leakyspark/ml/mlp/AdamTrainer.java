@@ -31,58 +31,60 @@ public final class AdamTrainer {
 
   private AdamTrainer() {}
 
-  static Training train(LeakyMLPParams mlp, SparkSession spark, Network net, TrainingBlocks data,
+  static FitResult train(FitSpec spec, SparkSession spark, Network net, TrainingBlocks data,
       double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
     int size = net.numWeights();
-    double rate = mlp.getStepSize();
-    double reg = mlp.getRegParam();
-    double momentum = mlp.getBlockMomentum();
-    long seed = mlp.getSeed();
-    int localSteps = mlp.getLocalSteps();
-    boolean cosine = mlp.getStepSizeSchedule().equals(LeakyMLPParams.COSINE);
+    double rate = spec.stepSize();
+    double reg = spec.regParam();
+    double momentum = spec.blockMomentum();
+    long seed = spec.seed();
+    int localSteps = spec.localSteps();
+    int maxIter = spec.maxIter();
+    boolean cosine = spec.stepSizeSchedule().equals(LeakyMLPParams.COSINE);
     LocalAdam state;
     List<Double> history = new ArrayList<>();
     int epoch = 0;
     if (resumed == null) {
       state = new LocalAdam(start.clone(), new Adam(size), new BlockMomentum(size, momentum));
     } else {
-      double[] delta = resumed.blockDelta();
-      state = new LocalAdam(resumed.weights(), new Adam(resumed.adamM(), resumed.adamV(), resumed.adamSteps()),
-          new BlockMomentum(momentum, delta));
+      TrainingCheckpoint.AdamState saved = (TrainingCheckpoint.AdamState) resumed.solver();
+      state = new LocalAdam(resumed.weights(), new Adam(saved.firstMoment(), saved.secondMoment(), saved.steps()),
+          new BlockMomentum(momentum, saved.blockDelta()));
       Arrays.stream(resumed.history()).forEach(history::add);
       epoch = resumed.iteration();
     }
     int rounds = (data.maxBlocksPerPartition - 1) / localSteps + 1;
     LOG.info("{} adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
-        + " {} step size {}", MLPFit.stageName(mlp), rounds, localSteps, data.numPartitions(), momentum, mlp.getStepSizeSchedule(), rate);
+        + " {} step size {}", spec.stage(), rounds, localSteps, data.numPartitions(), momentum, spec.stepSizeSchedule(), rate);
     long began = System.nanoTime();
-    while (epoch < mlp.getMaxIter()) {
+    while (epoch < maxIter) {
       epoch++;
       double loss = 0;
       for (int round = 0; round < rounds; round++) {
         int first = round * localSteps;
-        double progress = (epoch - 1 + (double) round / rounds) / mlp.getMaxIter();
+        double progress = (epoch - 1 + (double) round / rounds) / maxIter;
         double stepRate = cosine ? 0.5 * rate * (1 + Math.cos(Math.PI * progress)) : rate;
         loss += state.finish(roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps),
             Math.min(localSteps, data.maxBlocksPerPartition - first));
       }
       double objective = loss / data.rows + net.addL2(state.weights(), reg, null);
       history.add(objective);
-      LOG.info("{} adam epoch {}/{}: loss {} ({} s)", MLPFit.stageName(mlp), epoch, mlp.getMaxIter(),
+      LOG.info("{} adam epoch {}/{}: loss {} ({} s)", spec.stage(), epoch, maxIter,
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
       if (checkpoints.due(epoch)) {
         Adam adam = state.adam();
-        checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), epoch, state.weights(), adam.firstMoment(),
-            adam.secondMoment(), adam.steps(), state.momentum().delta(), Training.unboxed(history)));
+        checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), epoch, state.weights(),
+            FitResult.unboxed(history), new TrainingCheckpoint.AdamState(
+                adam.firstMoment(), adam.secondMoment(), adam.steps(), state.momentum().delta())));
       }
       int n = history.size();
       if (n >= 2 && Math.abs(history.get(n - 2) - objective)
-          <= mlp.getTol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {
+          <= spec.tol() * Math.max(1.0, Math.max(Math.abs(history.get(n - 2)), Math.abs(objective)))) {
         break;
       }
     }
-    return new Training(state.weights(), Training.unboxed(history), epoch);
+    return FitResult.of(state.weights(), history, epoch, data.numPartitions());
   }
 
   /** Round sums add up from the first partition's on: the total of none is no total yet. */

@@ -27,9 +27,9 @@ public final class LbfgsTrainer {
 
   private LbfgsTrainer() {}
 
-  static Training train(LeakyMLPParams mlp, SparkSession spark, Network net, TrainingBlocks data,
+  static FitResult train(FitSpec spec, SparkSession spark, Network net, TrainingBlocks data,
       double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
-    double reg = mlp.getRegParam();
+    double reg = spec.regParam();
     int[] passes = {0};
     double[] firstLoss = {Double.NaN};
     List<Double> history = new ArrayList<>();
@@ -53,25 +53,24 @@ public final class LbfgsTrainer {
     }
     long began = System.nanoTime();
     Lbfgs.Result result =
-        new Lbfgs(MEMORY, Math.max(0, mlp.getMaxIter() - done), mlp.getTol())
+        new Lbfgs(MEMORY, Math.max(0, spec.maxIter() - done), spec.tol())
             .minimize(objective, start, (iteration, loss, w) -> {
               LOG.info("{} l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
-                  MLPFit.stageName(mlp), done + iteration, mlp.getMaxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
+                  spec.stage(), done + iteration, spec.maxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
                   String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
               if (history.isEmpty()) {
                 history.add(firstLoss[0]);
               }
               history.add(loss);
               if (checkpoints.due(done + iteration)) {
-                double[] none = new double[0];
-                checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), done + iteration, w, none, none, 0,
-                    none, Training.unboxed(history)));
+                checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), done + iteration, w,
+                    FitResult.unboxed(history), new TrainingCheckpoint.LbfgsState()));
               }
             });
     if (history.isEmpty()) {
       history.add(result.lossHistory()[0]);
     }
-    return new Training(result.x(), Training.unboxed(history), done + result.iterations());
+    return FitResult.of(result.x(), history, done + result.iterations(), data.numPartitions());
   }
 
   /** The summed gradient over every block, then the summed loss, in one array. */

@@ -2,14 +2,6 @@ package dev.leakyspark.ml.mlp;
 
 import dev.leakyspark.ml.util.Persistence;
 import dev.leakyspark.nn.Network;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -31,8 +23,7 @@ import scala.Option;
 
 /**
  * What an MLP model saves besides its metadata: one Parquet row in {@code path/data} of format
- * version, layers, alpha and weights. Also the file of a training summary's history that Spark
- * 4.1+'s Connect server keeps when it moves a cached model to disk.
+ * version, layers, alpha and weights.
  *
  * <pre>{@code
  * public MLWriter write() { return MLPModelData.writer(this, network, weights); }
@@ -114,39 +105,5 @@ public record MLPModelData(int[] layers, double alpha, double[] weights) {
         return model;
       }
     };
-  }
-
-  /** What a training summary holds besides the training data: iterations, partitions and the objective history. */
-  public record SummaryState(int iterations, int partitions, double[] history) {
-
-    /** Writes this state to the local file {@code path}. */
-    public void write(String path, String model) {
-      try (DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Paths.get(path))))) {
-        out.writeInt(iterations);
-        out.writeInt(partitions);
-        out.writeInt(history.length);
-        for (double v : history) {
-          out.writeDouble(v);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot save the training summary of " + model + " to " + path, e);
-      }
-    }
-
-    /** The state {@link #write} wrote to {@code path}. */
-    public static SummaryState read(String path, String model) {
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(Paths.get(path))))) {
-        int iterations = in.readInt();
-        int partitions = in.readInt();
-        double[] history = new double[in.readInt()];
-        for (int i = 0; i < history.length; i++) {
-          history[i] = in.readDouble();
-        }
-        return new SummaryState(iterations, partitions, history);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the training summary of " + model + " at " + path, e);
-      }
-    }
   }
 }

@@ -19,15 +19,25 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * The state of an unfinished MLP fit, after {@code iteration} iterations
- * (l-bfgs) or epochs (adam): the weights, Adam's moments and step count, the last block-momentum
- * update and the loss history, with the {@code fingerprint} of the fit that wrote it (its params
- * and its data). A folder of {@link FitCheckpoints}: the four weight-sized arrays streamed as
- * doubles to {@value #ARRAYS} (so a first layer of millions of weights costs no copy of them),
- * then one Parquet row of the rest, whose {@code _SUCCESS} marks the checkpoint complete.
+ * The state of an unfinished MLP fit, after {@code iteration} iterations (l-bfgs) or epochs
+ * (adam): the weights, the loss history and the solver's own state, with the {@code fingerprint}
+ * of the fit that wrote it (its params and its data). A folder of {@link FitCheckpoints}: the
+ * weight-sized arrays streamed as doubles to {@value #ARRAYS} (so a first layer of millions of
+ * weights costs no copy of them), then one Parquet row of the rest, whose {@code _SUCCESS} marks
+ * the checkpoint complete.
  */
-record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double[] weights, double[] adamM,
-    double[] adamV, long adamSteps, double[] blockDelta, double[] history) {
+record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double[] weights, double[] history,
+    SolverState solver) {
+
+  /** What a solver needs besides the weights and the history to go on where it stopped. */
+  sealed interface SolverState permits AdamState, LbfgsState {}
+
+  /** Adam's moments and step count, and the last block-momentum update. */
+  record AdamState(double[] firstMoment, double[] secondMoment, long steps, double[] blockDelta)
+      implements SolverState {}
+
+  /** L-BFGS starts a fresh memory at a checkpoint, so it keeps nothing more. */
+  record LbfgsState() implements SolverState {}
 
   /** Format 3 added the fingerprint, format 4 moved the arrays out of the Parquet row. */
   static final int FORMAT_VERSION = 4;
@@ -46,7 +56,10 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
   void write(SparkSession spark, Path path) throws IOException {
     FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(path, true);
-    double[][] arrays = {weights, adamM, adamV, blockDelta};
+    double[][] arrays = solver instanceof AdamState adam
+        ? new double[][] {weights, adam.firstMoment(), adam.secondMoment(), adam.blockDelta()}
+        : new double[][] {weights};
+    long steps = solver instanceof AdamState adam ? adam.steps() : 0;
     try (OutputStream out = fs.create(new Path(path, ARRAYS), false)) {
       ByteBuffer buffer = ByteBuffer.allocate(CHUNK * Double.BYTES);
       for (double[] array : arrays) {
@@ -58,7 +71,7 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
       }
     }
     List<Integer> lengths = java.util.Arrays.stream(arrays).map(a -> a.length).toList();
-    Row row = RowFactory.create(FORMAT_VERSION, JavaConverters.mapAsScalaMap(fingerprint), iteration, adamSteps,
+    Row row = RowFactory.create(FORMAT_VERSION, JavaConverters.mapAsScalaMap(fingerprint), iteration, steps,
         history, lengths.toArray(new Integer[0]));
     spark.createDataFrame(List.of(row), SCHEMA).write().mode("append").parquet(path.toString());
   }
@@ -97,8 +110,17 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
         }
       }
     }
-    return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), arrays[0], arrays[1],
-        arrays[2], row.getLong(row.fieldIndex("adamSteps")), arrays[3], doubles(row, "history"));
+    boolean adam = LeakyMLPParams.ADAM.equals(fingerprint.get("solver"));
+    // l-bfgs checkpoints of earlier versions hold three empty arrays after the weights
+    if (adam ? arrays.length != 4 : arrays.length != 1 && arrays.length != 4) {
+      throw new IOException("Cannot read the training checkpoint " + path + ": it holds " + arrays.length
+          + (arrays.length == 1 ? " array" : " arrays") + ", which is not what " + fingerprint.get("solver") + " keeps");
+    }
+    SolverState state = adam
+        ? new AdamState(arrays[1], arrays[2], row.getLong(row.fieldIndex("adamSteps")), arrays[3])
+        : new LbfgsState();
+    return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), arrays[0],
+        doubles(row, "history"), state);
   }
 
   private static double[] doubles(Row row, String field) {

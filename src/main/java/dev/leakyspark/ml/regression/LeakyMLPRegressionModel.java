@@ -1,6 +1,8 @@
 package dev.leakyspark.ml.regression;
 
 import dev.leakyspark.ml.mlp.BlockScoring;
+import dev.leakyspark.ml.mlp.FitResult;
+import dev.leakyspark.ml.mlp.MLPModelCore;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.util.InternalWriterFormat;
@@ -49,9 +51,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   private final String uid;
   private final MLPParams params;
   private final BooleanParam standardizeLabel;
-  private final Network network;
-  private final double[] weights;
-  private Option<LeakyMLPRegressionTrainingSummary> trainingSummary = Option.empty();
+  private final MLPModelCore<LeakyMLPRegressionTrainingSummary> core;
 
   /** For {@code load}: a model whose layers and weights are set from saved data. */
   public LeakyMLPRegressionModel(String uid, int[] layers, double alpha, double[] weights) {
@@ -60,18 +60,17 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   /** The model of a fit, on the network it trained. */
   LeakyMLPRegressionModel(String uid, Network network, double[] weights) {
-    this(PendingUid.of(uid), network, weights);
+    this(PendingUid.of(uid), new MLPModelCore<>("LeakyMLPRegressionModel", network, weights));
   }
 
-  private LeakyMLPRegressionModel(PendingUid pending, Network network, double[] weights) {
+  private LeakyMLPRegressionModel(PendingUid pending, MLPModelCore<LeakyMLPRegressionTrainingSummary> core) {
     this.uid = pending.take();
-    if (network.loss() != Network.Loss.SQUARED_ERROR || weights.length != network.numWeights()) {
-      throw new IllegalArgumentException("a regression model needs a squared-error network and its "
-          + network.numWeights() + " weights, but got " + network.loss() + " layers "
-          + Arrays.toString(network.layers()) + " and " + weights.length + " weights");
+    Network network = core.network();
+    if (network.loss() != Network.Loss.SQUARED_ERROR) {
+      throw new IllegalArgumentException("a regression model needs a squared-error network, but got "
+          + network.loss() + " layers " + Arrays.toString(network.layers()));
     }
-    this.network = network;
-    this.weights = weights.clone();
+    this.core = core;
     params = new MLPParams(this);
     params.setDefaults(this, LeakyMLPRegressor.class);
     standardizeLabel = LeakyMLPRegressorParams.standardizeLabel(this);
@@ -107,22 +106,18 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   /** All weights, in the layout {@code initialWeights} takes. */
   public Vector weights() {
-    return Vectors.dense(weights.clone());
+    return core.weights();
   }
 
   @Override
   public int numFeatures() {
-    return network.numInputs();
+    return core.network().numInputs();
   }
 
   /** The prediction for one feature vector. */
   @Override
   public double predict(Vector features) {
-    return predict(network, weights, features, getFeaturesCol());
-  }
-
-  private static double predict(Network net, double[] weights, Vector features, String column) {
-    return BlockScoring.scoreRow(net, weights, features, "LeakyMLPRegressionModel", column)[0];
+    return core.scoreRow(features, getFeaturesCol())[0];
   }
 
   /** Adds the prediction of every row, scored in blocks with the weights broadcast once ({@link BlockScoring}). */
@@ -134,8 +129,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
       return dataset.toDF();
     }
     StructType appended = new StructType(new StructField[] {schema.apply(getPredictionCol())});
-    return BlockScoring.transform(dataset, appended, getFeaturesCol(), "LeakyMLPRegressionModel", network, weights,
-        (z, offset, width) -> new Object[] {z[offset]});
+    return core.transform(dataset, appended, getFeaturesCol(), (z, offset, width) -> new Object[] {z[offset]});
   }
 
   @Override
@@ -147,22 +141,18 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   /** MLlib's summary holder ({@code hasSummary}, {@code summary}, {@code setSummary}); summaries are not saved. */
   @Override
   public Option<LeakyMLPRegressionTrainingSummary> trainingSummary() {
-    return trainingSummary;
+    return core.summaryHolder();
   }
 
   @Override
   public void trainingSummary_$eq(Option<LeakyMLPRegressionTrainingSummary> value) {
-    trainingSummary = value;
+    core.setSummaryHolder(value);
   }
 
   /** The summary of the fit that made this model; a loaded or copied-from-loaded model has none. */
   @Override
   public LeakyMLPRegressionTrainingSummary summary() {
-    if (trainingSummary.isEmpty()) {
-      throw new IllegalStateException(
-          "No training summary for " + uid + ": summaries exist only on models fitted in this session");
-    }
-    return trainingSummary.get();
+    return core.summary(uid);
   }
 
   /**
@@ -180,21 +170,21 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   }
 
   /** Sets the training summary of a fit: this model's predictions on {@code dataset}, scored when asked for. */
-  LeakyMLPRegressionModel withSummary(Dataset<?> dataset, MLPModelData.SummaryState state) {
+  LeakyMLPRegressionModel withSummary(Dataset<?> dataset, FitResult fit) {
     String prediction = summaryPredictionCol();
-    trainingSummary = Option.apply(
-        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), state));
+    core.setSummaryHolder(Option.apply(
+        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), fit)));
     return this;
   }
 
   /** Spark 4.1+'s Connect server offloads cached models with their summaries: this keeps what the data cannot give back. */
   public void saveSummary(String path) {
-    summary().state().write(path, uid);
+    summary().fit().writeSummary(path, uid);
   }
 
   /** The other half of {@link #saveSummary}: the summary again, over the training data Connect kept. */
   public void loadSummary(String path, Dataset<Row> dataset) {
-    withSummary(dataset, MLPModelData.SummaryState.read(path, uid));
+    withSummary(dataset, core.loadSummary(path, uid));
   }
 
   /** The prediction column a summary reads: predictionCol, or a fresh name when it is set empty. */
@@ -208,9 +198,8 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   @Override
   public LeakyMLPRegressionModel copy(ParamMap extra) {
-    LeakyMLPRegressionModel copy = new LeakyMLPRegressionModel(uid, network, weights);
+    LeakyMLPRegressionModel copy = new LeakyMLPRegressionModel(PendingUid.of(uid), core.copy());
     copyValues(copy, extra);
-    copy.trainingSummary = trainingSummary;
     return copy.setParent(parent());
   }
 
@@ -222,7 +211,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   /** The {@code "internal"} format of {@link #write}: metadata and Parquet ({@link MLPModelData}). */
   public static final class InternalWriter extends InternalWriterFormat<LeakyMLPRegressionModel> {
     public InternalWriter() {
-      super(LeakyMLPRegressionModel.class, m -> MLPModelData.writer(m, m.network, m.weights));
+      super(LeakyMLPRegressionModel.class, m -> m.core.writer(m));
     }
   }
 
@@ -233,8 +222,7 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   /** The reader {@code PipelineModel.load} finds by reflection. */
   public static MLReader<LeakyMLPRegressionModel> read() {
-    return MLPModelData.reader(LeakyMLPRegressionModel.class,
-        (uid, data) -> new LeakyMLPRegressionModel(uid, data.layers(), data.alpha(), data.weights()));
+    return MLPModelCore.reader(LeakyMLPRegressionModel.class, LeakyMLPRegressionModel::new);
   }
 
   public static LeakyMLPRegressionModel load(String path) {

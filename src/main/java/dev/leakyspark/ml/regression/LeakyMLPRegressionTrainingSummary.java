@@ -1,6 +1,6 @@
 package dev.leakyspark.ml.regression;
 
-import dev.leakyspark.ml.mlp.MLPModelData;
+import dev.leakyspark.ml.mlp.FitResult;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -18,12 +18,11 @@ public final class LeakyMLPRegressionTrainingSummary extends LeakyMLPRegressionS
 
   private static final long serialVersionUID = 1L;
 
-  private final MLPModelData.SummaryState state;
+  private final FitResult fit;
 
-  LeakyMLPRegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol,
-      MLPModelData.SummaryState state) {
+  LeakyMLPRegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, FitResult fit) {
     super(predictions, predictionCol, labelCol);
-    this.state = state;
+    this.fit = fit;
   }
 
   /**
@@ -32,20 +31,21 @@ public final class LeakyMLPRegressionTrainingSummary extends LeakyMLPRegressionS
    * adam: each epoch's, the mean over its mini-batches.
    */
   public double[] objectiveHistory() {
-    return state.history().clone();
+    return fit.objectiveHistory().clone();
   }
 
   /** Iterations (l-bfgs) or epochs (adam) run. */
   public int totalIterations() {
-    return state.iterations();
+    return fit.iterations();
   }
 
   /** The partitions the fit trained on: {@code numPartitions}, or the number it chose from the data. */
   public int numPartitions() {
-    return state.partitions();
+    return fit.partitions();
   }
 
-  MLPModelData.SummaryState state() {
-    return state;
+  /** The fit this summary reports. */
+  FitResult fit() {
+    return fit;
   }
 }

@@ -1,5 +1,8 @@
 package dev.leakyspark.ml.regression;
 
+import dev.leakyspark.ml.mlp.FitResult;
+import dev.leakyspark.ml.mlp.FitSpec;
+import dev.leakyspark.ml.mlp.MLPEstimators;
 import dev.leakyspark.ml.mlp.MLPFit;
 import dev.leakyspark.ml.mlp.MLPParams;
 import dev.leakyspark.ml.mlp.MLPSetters;
@@ -85,19 +88,10 @@ public class LeakyMLPRegressor extends Regressor<Vector, LeakyMLPRegressor, Leak
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (!isDefined(layers())) {
-      throw new IllegalArgumentException(
-          "LeakyMLPRegressor " + uid + ": layers is not set; e.g. setLayers(new int[] {10, 64, 1})");
-    }
-    int[] layers = getLayers();
+    int[] layers = MLPEstimators.checkedLayers(this, "setLayers(new int[] {10, 64, 1})");
     if (layers[layers.length - 1] != 1) {
       throw new IllegalArgumentException("LeakyMLPRegressor " + uid + ": layers " + Arrays.toString(layers)
           + " must end in 1, the one output the label is regressed on");
-    }
-    long need = Network.numWeights(layers);
-    if (isDefined(initialWeights()) && getInitialWeights().size() != need) {
-      throw new IllegalArgumentException("initialWeights has " + getInitialWeights().size() + " entries but layers "
-          + Arrays.toString(layers) + " need " + need);
     }
     checkLabel(schema, getLabelCol());
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
@@ -112,11 +106,10 @@ public class LeakyMLPRegressor extends Regressor<Vector, LeakyMLPRegressor, Leak
   /** The fit; MLlib's {@code fit} checks the schema first, casts the label to double and copies the params to the model. */
   @Override
   public LeakyMLPRegressionModel train(Dataset<?> dataset) {
-    Network net = new Network(getLayers(), getAlpha(), Network.Loss.SQUARED_ERROR);
-    MLPFit.Result fit = MLPFit.run(this, dataset, getFeaturesCol(), getLabelCol(), net, getStandardizeLabel());
-    return copyValues(new LeakyMLPRegressionModel(uid, net, fit.weights()), extractParamMap())
-        .withSummary(dataset, new dev.leakyspark.ml.mlp.MLPModelData.SummaryState(
-            fit.iterations(), fit.partitions(), fit.history()));
+    FitSpec spec = FitSpec.of(this, Network.Loss.SQUARED_ERROR);
+    FitResult fit = MLPFit.run(spec, dataset);
+    return copyValues(new LeakyMLPRegressionModel(uid, spec.network(), fit.weights()), extractParamMap())
+        .withSummary(dataset, fit);
   }
 
   @Override

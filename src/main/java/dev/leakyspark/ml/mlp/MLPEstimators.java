@@ -1,0 +1,34 @@
+package dev.leakyspark.ml.mlp;
+
+import dev.leakyspark.nn.Network;
+import java.util.Arrays;
+
+/**
+ * The checks both MLP estimators make in {@code transformSchema}, before any data is read.
+ *
+ * <pre>{@code
+ * int[] layers = MLPEstimators.checkedLayers(this, "setLayers(new int[] {784, 128, 10})");
+ * }</pre>
+ */
+public final class MLPEstimators {
+
+  private MLPEstimators() {}
+
+  /**
+   * {@code stage}'s layers, refusing them unset (naming the setter call {@code example}) and an
+   * {@code initialWeights} of another size than they need.
+   */
+  public static int[] checkedLayers(LeakyMLPParams stage, String example) {
+    if (!stage.isDefined(stage.layers())) {
+      throw new IllegalArgumentException(
+          stage.getClass().getSimpleName() + " " + stage.uid() + ": layers is not set; e.g. " + example);
+    }
+    int[] layers = stage.getLayers();
+    long need = Network.numWeights(layers);
+    if (stage.isDefined(stage.initialWeights()) && stage.getInitialWeights().size() != need) {
+      throw new IllegalArgumentException("initialWeights has " + stage.getInitialWeights().size()
+          + " entries but layers " + Arrays.toString(layers) + " need " + need);
+    }
+    return layers;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.leakyspark.ml.mlp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leakyspark.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each solver's checkpoint state, written and read back; and the l-bfgs checkpoints earlier versions wrote. */
+@ExtendWith(SharedSpark.class)
+class TrainingCheckpointTest {
+
+  private static final double[] WEIGHTS = {0.5, -1.25, 3e-300, Double.MIN_VALUE};
+  private static final double[] HISTORY = {2.3, 1.1, 0.7};
+
+  private static org.apache.hadoop.fs.Path at(Path dir, String name) {
+    return new org.apache.hadoop.fs.Path(dir.resolve(name).toUri());
+  }
+
+  @Test
+  void adamKeepsItsMomentsStepsAndBlockMomentum(SparkSession spark, @TempDir Path dir) throws IOException {
+    TrainingCheckpoint.AdamState adam =
+        new TrainingCheckpoint.AdamState(new double[] {1, 2, 3, 4}, new double[] {5, 6, 7, 8}, 41, new double[] {-1, 0, 1, 2});
+    new TrainingCheckpoint(Map.of("solver", "adam"), 6, WEIGHTS, HISTORY, adam).write(spark, at(dir, "a"));
+    TrainingCheckpoint read = TrainingCheckpoint.read(spark, at(dir, "a"));
+    assertEquals(6, read.iteration());
+    assertArrayEquals(WEIGHTS, read.weights(), 0.0);
+    assertArrayEquals(HISTORY, read.history(), 0.0);
+    TrainingCheckpoint.AdamState back = assertInstanceOf(TrainingCheckpoint.AdamState.class, read.solver());
+    assertArrayEquals(adam.firstMoment(), back.firstMoment(), 0.0);
+    assertArrayEquals(adam.secondMoment(), back.secondMoment(), 0.0);
+    assertArrayEquals(adam.blockDelta(), back.blockDelta(), 0.0);
+    assertEquals(41, back.steps());
+  }
+
+  @Test
+  void lbfgsKeepsOnlyTheWeightsAndHistory(SparkSession spark, @TempDir Path dir) throws IOException {
+    new TrainingCheckpoint(Map.of("solver", "l-bfgs"), 3, WEIGHTS, HISTORY, new TrainingCheckpoint.LbfgsState())
+        .write(spark, at(dir, "l"));
+    assertEquals(WEIGHTS.length * Double.BYTES,
+        java.nio.file.Files.size(dir.resolve("l").resolve(TrainingCheckpoint.ARRAYS)), "the weights alone");
+    TrainingCheckpoint read = TrainingCheckpoint.read(spark, at(dir, "l"));
+    assertInstanceOf(TrainingCheckpoint.LbfgsState.class, read.solver());
+    assertArrayEquals(WEIGHTS, read.weights(), 0.0);
+    assertArrayEquals(HISTORY, read.history(), 0.0);
+  }
+
+  /** Earlier versions wrote l-bfgs checkpoints with Adam's three arrays left empty. */
+  @Test
+  void anEarlierLbfgsCheckpointStillResumes(SparkSession spark, @TempDir Path dir) throws IOException {
+    double[] none = new double[0];
+    new TrainingCheckpoint(Map.of("solver", "l-bfgs"), 3, WEIGHTS, HISTORY,
+        new TrainingCheckpoint.AdamState(none, none, 0, none)).write(spark, at(dir, "old"));
+    TrainingCheckpoint read = TrainingCheckpoint.read(spark, at(dir, "old"));
+    assertInstanceOf(TrainingCheckpoint.LbfgsState.class, read.solver());
+    assertArrayEquals(WEIGHTS, read.weights(), 0.0);
+  }
+
+  @Test
+  void anAdamFingerprintOverWeightsAloneIsRefused(SparkSession spark, @TempDir Path dir) throws IOException {
+    new TrainingCheckpoint(Map.of("solver", "adam"), 3, WEIGHTS, HISTORY, new TrainingCheckpoint.LbfgsState())
+        .write(spark, at(dir, "odd"));
+    IOException e = assertThrows(IOException.class, () -> TrainingCheckpoint.read(spark, at(dir, "odd")));
+    assertTrue(e.getMessage().contains("holds 1 array, which is not what adam keeps"), e.getMessage());
+  }
+}
