@@ -46,6 +46,22 @@ def test_one_vs_rest_fits_one_binary_mlp_per_class_and_comes_back_from_disk(thre
     assert predictions(loaded.transform(three_classes)) == predictions(model.transform(three_classes))
 
 
+def test_one_vs_rest_passes_its_weight_column_to_each_mlp(three_classes):
+    weighted = three_classes.withColumn("w", (three_classes.id % 3).cast("double"))
+    ovr = OneVsRest(classifier=LeakyMLPClassifier(layers=[6, 4, 2], maxIter=5, seed=7), weightCol="w")
+    model = ovr.fit(weighted)
+    assert [m.getWeightCol() for m in model.models] == ["w", "w", "w"]
+
+
+def test_a_weighted_fit_reports_weighted_metrics(three_classes):
+    weighted = three_classes.withColumn("w", (three_classes.id % 4).cast("double"))
+    model = LeakyMLPClassifier(layers=[6, 4, 3], maxIter=5, seed=7).setWeightCol("w").fit(weighted)
+    evaluator = MulticlassClassificationEvaluator(metricName="weightedFMeasure", weightCol="w")
+    assert model.summary.weightedFMeasure() == pytest.approx(evaluator.evaluate(model.transform(weighted)),
+                                                             abs=1e-12)
+    assert model.getWeightCol() == "w"
+
+
 def test_the_evaluators_read_the_output_columns(rings):
     model = LeakyMLPClassifier(layers=[2, 8, 2], maxIter=60, seed=2).fit(rings)
     scored = model.transform(rings).cache()

@@ -7,7 +7,7 @@ from pyspark import SparkContext
 from pyspark.ml.linalg import Vector
 from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.param.shared import (HasBlockSize, HasCheckpointInterval, HasMaxIter, HasRegParam,
-                                     HasSeed, HasSolver, HasStepSize, HasTol)
+                                     HasSeed, HasSolver, HasStepSize, HasTol, HasWeightCol)
 from pyspark.ml.wrapper import _java2py
 
 S = TypeVar("S")
@@ -25,9 +25,10 @@ DEFAULTS = {"alpha": 0.01, "solver": "l-bfgs", "maxIter": 100, "tol": 1e-6, "ste
 
 
 class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSize, HasRegParam,
-                HasCheckpointInterval):
+                HasCheckpointInterval, HasWeightCol):
     """The params of both MLPs and their models, as the JVM's ``LeakyMLPParams``: pyspark's shared
-    params where they exist, and a model answers every getter with the value it was fitted with.
+    params where they exist (``HasWeightCol`` among them, so ``OneVsRest`` passes its
+    ``weightCol`` on), and a model answers every getter with the value it was fitted with.
     A stage sets its defaults with :meth:`_set_mlp_defaults`."""
 
     layers: "Param[List[int]]" = _param(
@@ -141,6 +142,10 @@ class MLPSetters:
 
     def setBlockMomentum(self: S, value: float) -> S:
         return self._set(blockMomentum=value)
+
+    def setWeightCol(self: S, value: str) -> S:
+        """Row weights, finite and >= 0: a row of weight w counts as w copies of it."""
+        return self._set(weightCol=value)
 
 
 class MLPModel:

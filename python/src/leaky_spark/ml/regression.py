@@ -68,6 +68,7 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                  initialWeights: Optional[Vector] = None, checkpointDir: Optional[str] = None,
                  checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                  localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
+                 weightCol: Optional[str] = None,
                  standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                  labelCol: Optional[str] = None, predictionCol: Optional[str] = None) -> None:
         super().__init__()
@@ -83,6 +84,7 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                   initialWeights: Optional[Vector] = None, checkpointDir: Optional[str] = None,
                   checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                   localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
+                  weightCol: Optional[str] = None,
                   standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                   labelCol: Optional[str] = None,
                   predictionCol: Optional[str] = None) -> "LeakyMLPRegressor":

@@ -109,6 +109,9 @@ public final class Train {
     try {
       checkColumns(train, options, "--train");
       checkColumns(test, options, "--test");
+      if (options.weightCol() != null) {
+        checkColumn(train, options.weightCol(), "--train", false);
+      }
       List<PipelineStage> stages = new ArrayList<>();
       String features = options.features().get(0);
       if (options.features().size() > 1 || !(train.schema().apply(features).dataType() instanceof VectorUDT)) {
@@ -117,6 +120,11 @@ public final class Train {
         features = ASSEMBLED;
       }
       LeakyMLPClassifier mlp = options.mlp().copy(ParamMap.empty());
+      Dataset<Row> fitRows = train;
+      if (options.classWeights().equals(TrainOptions.BALANCED)) {
+        fitRows = ClassWeights.balanced(train, options.label(), options.weightCol());
+        mlp.setWeightCol(ClassWeights.COLUMN);
+      }
       if (!mlp.isDefined(mlp.layers())) {
         mlp.setLayers(inferLayers(train, stages, features, options));
       }
@@ -133,7 +141,7 @@ public final class Train {
       long trainRows = train.count();
       LOG.info("Fitting {} on {} rows of {}", describe(stages), trainRows, source(options.train()));
       long began = System.nanoTime();
-      PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
+      PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(fitRows);
       double seconds = (System.nanoTime() - began) / 1e9;
       Transformer fitted = model.stages()[model.stages().length - 1];
 
@@ -247,17 +255,21 @@ public final class Train {
     List<String> wanted = new ArrayList<>(options.features());
     wanted.add(options.label());
     for (String name : wanted) {
-      if (!names.contains(name)) {
-        throw new IllegalArgumentException("Column " + name + " does not exist in the " + which
-            + " data. Available: " + String.join(", ", names));
-      }
-      DataType type = data.schema().apply(name).dataType();
-      boolean ok = type instanceof NumericType || (type instanceof VectorUDT && !name.equals(options.label()));
-      if (!ok) {
-        throw new IllegalArgumentException("Column " + name + " of the " + which + " data must be "
-            + (name.equals(options.label()) ? "numeric" : "numeric or vector") + " but got "
-            + Schemas.typeName(type));
-      }
+      checkColumn(data, name, which, !name.equals(options.label()));
+    }
+  }
+
+  /** Refuses a missing column, or one that is not numeric (nor a vector, when {@code vector} allows one). */
+  private static void checkColumn(Dataset<Row> data, String name, String which, boolean vector) {
+    List<String> names = Arrays.asList(data.columns());
+    if (!names.contains(name)) {
+      throw new IllegalArgumentException("Column " + name + " does not exist in the " + which
+          + " data. Available: " + String.join(", ", names));
+    }
+    DataType type = data.schema().apply(name).dataType();
+    if (!(type instanceof NumericType || (vector && type instanceof VectorUDT))) {
+      throw new IllegalArgumentException("Column " + name + " of the " + which + " data must be "
+          + (vector ? "numeric or vector" : "numeric") + " but got " + Schemas.typeName(type));
     }
   }
 

@@ -19,8 +19,11 @@ import org.apache.hadoop.fs.Path;
  * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
  */
 record TrainOptions(String task, String train, String test, String inputFormat, List<String> features,
-    LeakyMLPClassifier mlp, String standardize, String model, String metrics, String onnx, boolean resume,
-    boolean overwrite) {
+    LeakyMLPClassifier mlp, String standardize, String classWeights, String model, String metrics, String onnx,
+    boolean resume, boolean overwrite) {
+
+  /** {@code --class-weights balanced}: each class weighs {@code n / (k * n_c)}, as scikit-learn's. */
+  static final String BALANCED = "balanced";
 
   /** {@code --standardize std}: scale by the standard deviation only, so sparse vectors stay sparse. */
   static final String STD = "std";
@@ -66,6 +69,9 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
           + plain(D.getBlockMomentum()) + ")",
       "  --reg-param R         L2 regularisation (default " + plain(D.getRegParam()) + ")",
       "  --seed N              random seed (default " + D.getSeed() + ")",
+      "  --weight-col C        numeric column of --train: row weights, finite and >= 0 (default: every row weighs 1)",
+      "  --class-weights W     classification: balanced weighs each row n / (k * n_c) for its class c of n_c rows",
+      "                        (k classes, n rows; times --weight-col when given), or none (default)",
       "  --standardize S       put a StandardScaler before the MLP: true (mean and std), std (std alone, which keeps",
       "                        sparse vectors sparse) or false; default true, std for --input-format libsvm",
       "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
@@ -93,7 +99,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     Map<String, String> o = JobArgs.parse(args,
         Set.of("task", "train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
             "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
-            "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval"),
+            "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval",
+            "weight-col", "class-weights"),
         Set.of("overwrite", "resume", "onnx"));
     String train = o.get("train");
     String test = o.get("test");
@@ -133,6 +140,11 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     JobArgs.param(o, "seed", mlp, mlp.seed(), Long::valueOf);
     JobArgs.param(o, "checkpoint", mlp, mlp.checkpointDir(), s -> s);
     JobArgs.param(o, "checkpoint-interval", mlp, mlp.checkpointInterval(), Integer::valueOf);
+    JobArgs.param(o, "weight-col", mlp, mlp.weightCol(), s -> s);
+    String classWeights = JobArgs.oneOf(o, "class-weights", "none", List.of("none", BALANCED));
+    if (classWeights.equals(BALANCED) && task.equals(REGRESSION)) {
+      throw new JobArgs.UsageException("--class-weights balanced needs classes: it is for --task " + CLASSIFICATION);
+    }
     boolean resume = JobArgs.flag(o, "resume", false);
     if (resume && !mlp.isDefined(mlp.checkpointDir())) {
       throw new JobArgs.UsageException("--resume needs --checkpoint DIR, the folder of the run to continue");
@@ -140,8 +152,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     String onnx = JobArgs.flag(o, "onnx", false) ? model + "-onnx" : null;
     String standardize = JobArgs.oneOf(o, "standardize", inputFormat.equals("libsvm") ? STD : "true",
         List.of("true", STD, "false"));
-    return new TrainOptions(task, train, test, inputFormat, features, mlp, standardize, model, metrics, onnx, resume,
-        JobArgs.flag(o, "overwrite", false));
+    return new TrainOptions(task, train, test, inputFormat, features, mlp, standardize, classWeights, model, metrics,
+        onnx, resume, JobArgs.flag(o, "overwrite", false));
   }
 
   boolean regression() {
@@ -150,6 +162,11 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
 
   String label() {
     return mlp.getLabelCol();
+  }
+
+  /** The weight column of {@code --weight-col}, or null without it. */
+  String weightCol() {
+    return mlp.isDefined(mlp.weightCol()) && !mlp.getWeightCol().isEmpty() ? mlp.getWeightCol() : null;
   }
 
   /** The checkpoint folder, or null without {@code --checkpoint}. */

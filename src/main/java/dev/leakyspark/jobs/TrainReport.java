@@ -117,6 +117,8 @@ final class TrainReport {
     params.put("blockMomentum", mlp.getBlockMomentum());
     params.put("seed", mlp.getSeed());
     params.put("standardize", options.standardize());
+    params.put("weightCol", options.weightCol());
+    params.put("classWeights", options.classWeights());
     params.put("checkpoint", options.checkpoint());
     json.put("params", params);
     json.put("train", Train.source(options.train()));

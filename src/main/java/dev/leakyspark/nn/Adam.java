@@ -65,11 +65,12 @@ public final class Adam implements Serializable {
   }
 
   /**
-   * One mini-batch step on {@code block}: the mean loss of its rows plus the L2 term, through
+   * One mini-batch step on {@code block}: the mean loss of its rows (weighted by the rows' weights;
+   * a block whose weights are all 0 steps on the L2 term alone) plus the L2 term, through
    * {@code gradient} (scratch space of the weights' length), for the weights the block trains
    * ({@link Network#trainedRanges}). A first-layer weight of a feature that is zero in every row
    * gets no gradient from the block, and keeps its value and moments, L2 included. Returns the
-   * block's summed loss.
+   * block's summed (weighted) loss.
    */
   public double step(Network net, double[] weights, Block block, double[] gradient, double learningRate,
       double regParam) {
@@ -79,7 +80,8 @@ public final class Adam implements Serializable {
     }
     // a dense block's first layer also adds (zero) gradients outside the ranges, which are not read
     double loss = net.lossAndGradient(weights, block, gradient);
-    double scale = 1.0 / block.size();
+    double weight = block.weightSum();
+    double scale = weight > 0 ? 1.0 / weight : 0;
     for (int p = 0; p < ranges.length; p += 2) {
       for (int i = ranges[p]; i < ranges[p + 1]; i++) {
         gradient[i] *= scale;

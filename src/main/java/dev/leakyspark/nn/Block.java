@@ -11,7 +11,8 @@ import java.util.Arrays;
  * features {@code indices[...]}, increasing within a row. {@link Builder} chooses the layout from
  * the rows' density, so the same rows give the same block whichever form they arrive in.
  * {@code labels} holds one value per row: a class index for {@link Network.Loss#CROSS_ENTROPY}, a
- * target for {@link Network.Loss#SQUARED_ERROR}.
+ * target for {@link Network.Loss#SQUARED_ERROR}. Rows weigh 1 each unless {@link #withWeights}
+ * gives them weights: a row of weight {@code w} counts in the loss as {@code w} copies of it.
  *
  * <pre>{@code
  * Block dense = new Block(new double[] {1, 0, 0, 2}, new double[] {0, 1});        // rows [1, 0], [0, 2]
@@ -20,7 +21,7 @@ import java.util.Arrays;
  */
 public final class Block implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /**
    * The density (non-zero values over rows times features) up to which {@link Builder} keeps a
@@ -37,6 +38,8 @@ public final class Block implements Serializable {
   final int[] indices;
   final double[] values;
   final double[] labels;
+  /** Each row's weight, or null when every row weighs 1. */
+  final double[] weights;
   final int size;
   final int numFeatures;
   /** Features that are non-zero in some row, increasing; found once. */
@@ -44,7 +47,7 @@ public final class Block implements Serializable {
 
   /** A dense block of {@code labels.length} rows; {@code features.length} must be a multiple of it. */
   public Block(double[] features, double[] labels) {
-    this(features, null, null, null, labels, width(features, labels));
+    this(features, null, null, null, labels, null, width(features, labels));
   }
 
   private static int width(double[] features, double[] labels) {
@@ -56,12 +59,13 @@ public final class Block implements Serializable {
   }
 
   private Block(double[] features, int[] rowStarts, int[] indices, double[] values, double[] labels,
-      int numFeatures) {
+      double[] weights, int numFeatures) {
     this.features = features;
     this.rowStarts = rowStarts;
     this.indices = indices;
     this.values = values;
     this.labels = labels;
+    this.weights = weights;
     this.size = labels.length;
     this.numFeatures = numFeatures;
   }
@@ -90,7 +94,7 @@ public final class Block implements Serializable {
         }
       }
     }
-    return new Block(null, rowStarts, indices, values, labels, numFeatures);
+    return new Block(null, rowStarts, indices, values, labels, null, numFeatures);
   }
 
   /** Number of rows. */
@@ -113,6 +117,45 @@ public final class Block implements Serializable {
     return labels[i];
   }
 
+  /** Weight of row {@code i}. */
+  public double weight(int i) {
+    return weights == null ? 1 : weights[i];
+  }
+
+  /** Whether some row weighs other than 1. */
+  public boolean isWeighted() {
+    return weights != null;
+  }
+
+  /** The rows' weights added up, in row order: the row count when unweighted. */
+  public double weightSum() {
+    if (weights == null) {
+      return size;
+    }
+    double sum = 0;
+    for (double w : weights) {
+      sum += w;
+    }
+    return sum;
+  }
+
+  /**
+   * The same rows, sharing the features and labels, with row {@code i} of weight
+   * {@code weights[i]} (finite, {@code >= 0}); all 1 gives an unweighted block.
+   */
+  public Block withWeights(double[] weights) {
+    if (weights.length != size) {
+      throw new IllegalArgumentException("Block: " + weights.length + " weights for " + size + " rows");
+    }
+    boolean ones = true;
+    for (double w : weights) {
+      if (!(w >= 0 && w < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException("Block: row weights must be finite and >= 0, but got " + w);
+      }
+      ones &= w == 1;
+    }
+    return new Block(features, rowStarts, indices, values, labels, ones ? null : weights.clone(), numFeatures);
+  }
   /**
    * The same rows with each label {@code y} replaced by {@code (y - shift) / scale}, sharing the
    * features: how a fit trains on a standardised label.
@@ -122,7 +165,7 @@ public final class Block implements Serializable {
     for (int i = 0; i < size; i++) {
       y[i] = (labels[i] - shift) / scale;
     }
-    return new Block(features, rowStarts, indices, values, y, numFeatures);
+    return new Block(features, rowStarts, indices, values, y, weights, numFeatures);
   }
 
   /** The features that are non-zero in at least one row, increasing. */
@@ -317,7 +360,7 @@ public final class Block implements Serializable {
         }
       } else if (sparse) {
         block = new Block(null, Arrays.copyOf(rowStarts, rows + 1), Arrays.copyOf(indices, nonZeros),
-            Arrays.copyOf(values, nonZeros), y, numFeatures);
+            Arrays.copyOf(values, nonZeros), y, null, numFeatures);
       } else {
         double[] x = new double[cells];
         for (int i = 0; i < rows; i++) {
@@ -348,7 +391,7 @@ public final class Block implements Serializable {
         }
         starts[i + 1] = k;
       }
-      return new Block(null, starts, at, held, y, numFeatures);
+      return new Block(null, starts, at, held, y, null, numFeatures);
     }
   }
 }

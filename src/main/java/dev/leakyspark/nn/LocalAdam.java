@@ -7,7 +7,8 @@ import java.util.Arrays;
  * Adam trained in rounds by many workers at once (local SGD with block momentum). Each round,
  * every worker starts from the same {@link Round}, runs a few Adam steps on its own blocks
  * ({@link Round#localSteps}), and returns its changes as {@link Sums}, which add up across
- * workers. The driver averages the workers' updates and Adam moments, weighted by rows, and
+ * workers. The driver averages the workers' updates and Adam moments, weighted by the rows'
+ * weights (their count when the rows are unweighted), and
  * applies {@link BlockMomentum} to the mean update ({@link #finish}).
  *
  * <pre>{@code
@@ -48,7 +49,7 @@ public final class LocalAdam {
 
   /**
    * Ends a round with the sum of every worker's {@link Round#localSteps}: the mean update
-   * (weighted by rows) goes through block momentum into the weights, the mean moments become
+   * (weighted by the rows' weights) goes through block momentum into the weights, the mean moments become
    * Adam's (in place), and Adam's step count grows by {@code steps}, the most any worker took.
    * Returns the summed loss of the round's mini-batches.
    */
@@ -105,9 +106,9 @@ public final class LocalAdam {
   }
 
   /**
-   * A worker's round as row-weighted changes from the round's start: its rows and summed loss,
-   * and for each weight {@code rows * (w - w0)}, {@code rows * (m - m0)} and
-   * {@code rows * (v - v0)}. The first layer's weight columns of features that no block of the
+   * A worker's round as weighted changes from the round's start: its rows' summed weight
+   * ({@code rows}, their count when unweighted) and summed loss, and for each weight
+   * {@code rows * (w - w0)}, {@code rows * (m - m0)} and {@code rows * (v - v0)}. The first layer's weight columns of features that no block of the
    * round held are left out, as their changes are zero, so a round on sparse rows sends what it
    * touched, not every weight. Sums of workers add up with {@link #plus}.
    */
@@ -138,7 +139,7 @@ public final class LocalAdam {
       this.rest = rest;
     }
 
-    /** Rows trained on. */
+    /** The summed weight of the rows trained on: their count when unweighted. */
     public double rows() {
       return rows;
     }
@@ -206,10 +207,10 @@ public final class LocalAdam {
       double[] gradient = new double[n];
       boolean[] held = new boolean[net.numInputs()];
       double loss = 0;
-      long rows = 0;
+      double rows = 0;
       for (Block block : blocks) {
         loss += local.step(net, w, block, gradient, learningRate, regParam);
-        rows += block.size();
+        rows += block.weightSum();
         for (int feature : block.activeFeatures()) {
           held[feature] = true;
         }

@@ -200,8 +200,8 @@ public final class Network implements Serializable {
   }
 
   /**
-   * The summed loss of the block's rows, adding the gradient of that sum into
-   * {@code gradientSum} (so blocks can be accumulated).
+   * The summed loss of the block's rows, each times its weight, adding the gradient of that sum
+   * into {@code gradientSum} (so blocks can be accumulated).
    */
   public double lossAndGradient(double[] weights, Block block, double[] gradientSum) {
     checkWeights(weights);
@@ -245,7 +245,7 @@ public final class Network implements Serializable {
     return loss;
   }
 
-  /** The summed cross-entropy; turns the scores into {@code softmax - onehot(label)}. */
+  /** The summed (weighted) cross-entropy; turns the scores into {@code w * (softmax - onehot(label))}. */
   private double crossEntropyDelta(double[] delta, Block block) {
     int classes = numOutputs();
     double loss = 0;
@@ -261,22 +261,29 @@ public final class Network implements Serializable {
         sum += Math.exp(delta[k] - max);
       }
       double logSum = max + Math.log(sum);
-      loss += logSum - delta[start + label];
+      double w = block.weight(j);
+      loss += block.weights == null ? logSum - delta[start + label] : w * (logSum - delta[start + label]);
       for (int k = start; k < start + classes; k++) {
         delta[k] = Math.exp(delta[k] - logSum);
       }
       delta[start + label] -= 1.0;
+      if (block.weights != null) {
+        for (int k = start; k < start + classes; k++) {
+          delta[k] *= w;
+        }
+      }
     }
     return loss;
   }
 
-  /** The summed {@code (z - y)^2 / 2}; turns the outputs into {@code z - y}. */
+  /** The summed (weighted) {@code w * (z - y)^2 / 2}; turns the outputs into {@code w * (z - y)}. */
   private static double squaredErrorDelta(double[] delta, Block block) {
     double loss = 0;
     for (int j = 0; j < block.size; j++) {
       double error = delta[j] - block.labels[j];
-      loss += 0.5 * error * error;
-      delta[j] = error;
+      double w = block.weight(j);
+      loss += block.weights == null ? 0.5 * error * error : w * (0.5 * error * error);
+      delta[j] = block.weights == null ? error : w * error;
     }
     return loss;
   }

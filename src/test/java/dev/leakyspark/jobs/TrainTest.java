@@ -343,6 +343,31 @@ class TrainTest {
   }
 
   @Test
+  void rowAndClassWeightsReachTheFit(@TempDir Path out) throws Exception {
+    JobCall balanced = train(args(out.resolve("balanced"), "--max-iter", "2", "--class-weights", "balanced"));
+    assertEquals(0, balanced.status(), balanced.err());
+    assertTrue(balanced.err().contains("Balanced class weights, n / (k * n_c) for 1200 rows of 10 classes: 0.0: "),
+        balanced.err());
+    JsonNode params = new ObjectMapper().readTree(out.resolve("balanced/metrics/metrics.json").toFile()).get("params");
+    assertEquals("balanced", params.get("classWeights").asText());
+    PipelineModel model = PipelineModel.load(out.resolve("balanced/model").toString());
+    assertEquals("class_weight",
+        ((LeakyMLPClassificationModel) model.stages()[model.stages().length - 1]).getWeightCol());
+
+    JobCall byId = train(args(out.resolve("id"), "--max-iter", "2", "--weight-col", "id"));
+    assertEquals(0, byId.status(), byId.err());
+    assertEquals("id", new ObjectMapper().readTree(out.resolve("id/metrics/metrics.json").toFile())
+        .get("params").get("weightCol").asText());
+
+    JobCall missing = train(args(out.resolve("missing"), "--weight-col", "w"));
+    assertTrue(missing.status() != 0 && missing.err().contains("Column w does not exist in the --train data"),
+        missing.err());
+    JobCall regression = train(args(out.resolve("r"), "--task", "regression", "--class-weights", "balanced"));
+    assertEquals(2, regression.status(), regression.err());
+    assertTrue(regression.err().contains("--class-weights balanced needs classes"), regression.err());
+  }
+
+  @Test
   void badOptionsExitWithUsage() {
     for (String[] bad : List.of(
         new String[] {"--layers", "784"},

@@ -132,7 +132,8 @@ public class LeakyMLPClassificationModel
 
   /**
    * The classification metrics of this model on {@code dataset}, which holds the features and
-   * labels columns, as {@code summary()} gives them for the training data.
+   * labels columns, as {@code summary()} gives them for the training data: weighted by
+   * {@code weightCol} when it is set and {@code dataset} has it.
    *
    * <pre>{@code
    * double accuracy = model.evaluate(test).accuracy();
@@ -141,14 +142,20 @@ public class LeakyMLPClassificationModel
   public MultilayerPerceptronClassificationSummary evaluate(Dataset<?> dataset) {
     LeakyMLPClassifier.checkLabel(dataset.schema(), getLabelCol());
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
-    return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), "");
+    return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), weightColName());
   }
 
   /** Sets the training summary of {@code fit}: this model's predictions on {@code dataset}, computed when asked for. */
   LeakyMLPClassificationModel withSummary(Dataset<?> dataset, FitResult fit) {
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
-    core.setSummaryHolder(Option.apply(new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), fit)));
+    core.setSummaryHolder(Option.apply(
+        new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), weightColName(), fit)));
     return this;
+  }
+
+  /** The weight column the metrics read where the data has it, as Spark's summaries do; "" for none. */
+  private String weightColName() {
+    return isDefined(weightCol()) ? getWeightCol() : "";
   }
 
   /**

@@ -8,7 +8,7 @@ import org.apache.spark.sql.Row;
 /**
  * What training did, as Spark's MLP training summary: the classification metrics on the training
  * data ({@code accuracy}, {@code precisionByLabel}, {@code weightedFMeasure}, ... computed when
- * first asked for), the objective history, and the iterations and partitions of the fit.
+ * first asked for, and weighted by the fit's {@code weightCol}), the objective history, and the iterations and partitions of the fit.
  *
  * <pre>{@code
  * LeakyMLPTrainingSummary summary = model.summary();
@@ -22,8 +22,9 @@ public final class LeakyMLPTrainingSummary extends MultilayerPerceptronClassific
 
   private final FitResult fit;
 
-  LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, FitResult fit) {
-    super(predictions, predictionCol, labelCol, "", fit.objectiveHistory());
+  LeakyMLPTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, String weightCol,
+      FitResult fit) {
+    super(predictions, predictionCol, labelCol, weightCol, fit.objectiveHistory());
     this.fit = fit;
   }
 

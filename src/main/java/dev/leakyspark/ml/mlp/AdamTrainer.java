@@ -64,10 +64,13 @@ public final class AdamTrainer {
         int first = round * localSteps;
         double progress = (epoch - 1 + (double) round / rounds) / maxIter;
         double stepRate = cosine ? 0.5 * rate * (1 + Math.cos(Math.PI * progress)) : rate;
-        loss += state.finish(roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps),
-            Math.min(localSteps, data.maxBlocksPerPartition - first));
+        LocalAdam.Sums sums =
+            roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps);
+        if (sums.rows() > 0) { // a round of rows that all weigh 0 changes nothing
+          loss += state.finish(sums, Math.min(localSteps, data.maxBlocksPerPartition - first));
+        }
       }
-      double objective = loss / data.rows + net.addL2(state.weights(), reg, null);
+      double objective = loss / data.weightSum + net.addL2(state.weights(), reg, null);
       history.add(objective);
       LOG.info("{} adam epoch {}/{}: loss {} ({} s)", spec.stage(), epoch, maxIter,
           String.format(Locale.ROOT, "%.6f", objective),

@@ -15,7 +15,7 @@ import java.util.Map;
  * One MLP fit as a value: everything that decides its result, read once from the estimator's
  * params, which the trainers take instead of the stage. Its components carry the params' names.
  * The checkpoint fingerprint is made from these components themselves ({@link #fingerprint}), so a
- * component added here is in it unless it is marked {@link Bookkeeping}.
+ * component added here is in it unless it is marked {@link Bookkeeping} or {@link InData}.
  *
  * <pre>{@code
  * FitSpec spec = FitSpec.of(new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}), Network.Loss.CROSS_ENTROPY);
@@ -27,6 +27,8 @@ import java.util.Map;
  * @param uid the estimator's uid
  * @param featuresCol the features column
  * @param labelCol the label column
+ * @param weightCol the weight column, or null when the rows are unweighted ({@code weightCol}
+ *     unset or empty)
  * @param loss the network's loss: cross-entropy (classifier) or squared error (regressor)
  * @param standardizeLabel whether the fit trains on the standardised label (the regressor's param)
  * @param initialWeights the starting weights, or null for He initialisation from {@code seed}
@@ -39,6 +41,7 @@ public record FitSpec(
     @Bookkeeping String uid,
     @Bookkeeping String featuresCol,
     @Bookkeeping String labelCol,
+    @InData String weightCol,
     String solver,
     Network.Loss loss,
     boolean standardizeLabel,
@@ -63,11 +66,17 @@ public record FitSpec(
   @Target(ElementType.RECORD_COMPONENT)
   public @interface Bookkeeping {}
 
+  /** Marks a component whose effect reaches the fingerprint through the data's content hash, which covers the column it names. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface InData {}
+
   /** The fit {@code stage}'s params describe, on {@code loss}; the regressor's {@code standardizeLabel} is read too. */
   public static FitSpec of(LeakyMLPParams stage, Network.Loss loss) {
     return new FitSpec(stage.getClass().getSimpleName(), stage.uid(),
         (String) stage.getOrDefault(stage.getParam("featuresCol")),
         (String) stage.getOrDefault(stage.getParam("labelCol")),
+        LeakyMLPParams.weightColumn(stage),
         stage.getSolver(), loss,
         stage instanceof LeakyMLPRegressorParams r && r.getStandardizeLabel(),
         stage.getLayers(), stage.getAlpha(), stage.getMaxIter(), stage.getTol(), stage.getStepSize(),
@@ -109,7 +118,7 @@ public record FitSpec(
 
   /** This fit on {@code partitions} training partitions, as chosen from the data or set. */
   public FitSpec withNumPartitions(int partitions) {
-    return new FitSpec(stage, uid, featuresCol, labelCol, solver, loss, standardizeLabel, layers, alpha, maxIter, tol,
+    return new FitSpec(stage, uid, featuresCol, labelCol, weightCol, solver, loss, standardizeLabel, layers, alpha, maxIter, tol,
         stepSize, stepSizeSchedule, blockSize, seed, regParam, initialWeights, partitions, localSteps, blockMomentum,
         checkpointDir, checkpointInterval);
   }
@@ -121,7 +130,7 @@ public record FitSpec(
   public Map<String, String> fingerprint(TrainingBlocks.Content content) {
     Map<String, String> f = new LinkedHashMap<>();
     for (RecordComponent c : FitSpec.class.getRecordComponents()) {
-      if (!c.isAnnotationPresent(Bookkeeping.class)) {
+      if (!c.isAnnotationPresent(Bookkeeping.class) && !c.isAnnotationPresent(InData.class)) {
         f.put(c.getName(), text(value(c)));
       }
     }

@@ -37,7 +37,7 @@ public final class LbfgsTrainer {
         (w, gradient) -> {
           passes[0]++;
           double[] sum = lossAndGradientSum(spark, net, data.blocks, w);
-          double scale = 1.0 / data.rows;
+          double scale = 1.0 / data.weightSum;
           for (int i = 0; i < gradient.length; i++) {
             gradient[i] = sum[i] * scale;
           }

@@ -6,7 +6,7 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.shared.HasWeightCol;
 
 /**
  * The params of {@code LeakyMLPClassifier}, {@code LeakyMLPRegressor} and their models, declared
@@ -20,7 +20,7 @@ import org.apache.spark.ml.param.Params;
  * model.getMaxIter();  // 100
  * }</pre>
  */
-public interface LeakyMLPParams extends Params {
+public interface LeakyMLPParams extends HasWeightCol {
 
   /** Default of {@code localSteps}. */
   int DEFAULT_LOCAL_STEPS = 64;
@@ -101,4 +101,22 @@ public interface LeakyMLPParams extends Params {
   default int getNumPartitions() { return (Integer) getOrDefault(numPartitions()); }
   default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
   default double getBlockMomentum() { return (Double) getOrDefault(blockMomentum()); }
+
+  /**
+   * MLlib's shared {@code weightCol} (unset: every row weighs 1): a row of weight {@code w} counts
+   * as {@code w} copies of it in the objective, {@code sum(w * loss) / sum(w)} plus the L2 term,
+   * in Adam's averaging across partitions, and in the summary's metrics. So {@code OneVsRest}
+   * passes its own {@code weightCol} on, as to Spark's classifiers.
+   */
+  @Override
+  default Param<String> weightCol() { return mlpParams().weightCol; }
+
+  /** MLlib's trait would make its param here; {@link MLPParams} has made it already. */
+  @Override
+  default void org$apache$spark$ml$param$shared$HasWeightCol$_setter_$weightCol_$eq(Param<String> param) {}
+
+  /** {@code stage}'s weight column, or null when its rows are unweighted ({@code weightCol} unset or empty). */
+  static String weightColumn(LeakyMLPParams stage) {
+    return stage.isDefined(stage.weightCol()) && !stage.getWeightCol().isEmpty() ? stage.getWeightCol() : null;
+  }
 }

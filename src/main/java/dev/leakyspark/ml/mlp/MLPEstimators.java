@@ -1,7 +1,10 @@
 package dev.leakyspark.ml.mlp;
 
+import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.util.Arrays;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The checks both MLP estimators make in {@code transformSchema}, before any data is read.
@@ -30,5 +33,13 @@ public final class MLPEstimators {
           + " entries but layers " + Arrays.toString(layers) + " need " + need);
     }
     return layers;
+  }
+
+  /** Refuses a {@code weightCol} (when set and not empty) that names no numeric column of {@code schema}. */
+  public static void checkWeightCol(LeakyMLPParams stage, StructType schema) {
+    String weight = LeakyMLPParams.weightColumn(stage);
+    if (weight != null) {
+      Schemas.input(schema, weight, type -> type instanceof NumericType, "numeric (row weights)");
+    }
   }
 }

@@ -43,7 +43,7 @@ public final class MLPFit {
   static FitResult run(LeakyMLPParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
       Network net, boolean standardizeLabel, Block.Builder.Layout layout) {
     FitSpec s = FitSpec.of(stage, net.loss());
-    return run(new FitSpec(s.stage(), s.uid(), featuresCol, labelCol, s.solver(), net.loss(), standardizeLabel,
+    return run(new FitSpec(s.stage(), s.uid(), featuresCol, labelCol, s.weightCol(), s.solver(), net.loss(), standardizeLabel,
         net.layers(), net.alpha(), s.maxIter(), s.tol(), s.stepSize(), s.stepSizeSchedule(), s.blockSize(), s.seed(),
         s.regParam(), s.initialWeights(), s.numPartitions(), s.localSteps(), s.blockMomentum(), s.checkpointDir(),
         s.checkpointInterval()), dataset, layout);
@@ -54,11 +54,12 @@ public final class MLPFit {
     String name = given.stage();
     Network net = given.network();
     SparkSession spark = dataset.sparkSession();
-    Dataset<Row> keyed = TrainingBlocks.keyed(dataset, given.featuresCol(), given.labelCol());
+    Dataset<Row> keyed = TrainingBlocks.keyed(dataset, given.featuresCol(), given.labelCol(), given.weightCol());
     TrainingBlocks.Content content = given.checkpoints() ? TrainingBlocks.content(keyed) : null;
     FitSpec spec = given.withNumPartitions(trainingPartitions(given, content != null ? content.rows() : -1, keyed));
     int partitions = spec.numPartitions();
-    TrainingBlocks data = TrainingBlocks.of(keyed, name, spec.featuresCol(), spec.labelCol(), net, spec.blockSize(),
+    TrainingBlocks data = TrainingBlocks.of(keyed, name,
+        new TrainingBlocks.Columns(spec.featuresCol(), spec.labelCol(), spec.weightCol()), net, spec.blockSize(),
         partitions, layout);
     try {
       LOG.info("{} {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}", name,
@@ -102,18 +103,20 @@ public final class MLPFit {
   }
 
   /**
-   * The label's mean and corrected sample standard deviation over the blocks, each summed in
-   * {@link TreeSum}'s fixed order; a standard deviation of 0 (a constant label) or of a single
-   * row counts as 1.
+   * The label's mean and corrected sample standard deviation over the blocks, weighted by the
+   * rows' weights and each summed in {@link TreeSum}'s fixed order; a standard deviation of 0 (a
+   * constant label) or of a single row counts as 1.
    */
   static double[] labelMeanAndStd(TrainingBlocks data) {
-    double mean = TreeSum.sum(labelSums(data.blocks, 0, false), 1)[0] / data.rows;
+    double mean = TreeSum.sum(labelSums(data.blocks, 0, false), 1)[0] / data.weightSum;
     double squares = TreeSum.sum(labelSums(data.blocks, mean, true), 1)[0];
-    double std = data.rows > 1 ? Math.sqrt(squares / (data.rows - 1)) : 0;
+    // unweighted, rows - 1; weighted, as Spark's Summarizer (so scaling every weight changes nothing)
+    double denominator = data.weightSum - data.weightSquareSum / data.weightSum;
+    double std = denominator > 0 ? Math.sqrt(squares / denominator) : 0;
     return new double[] {mean, std > 0 && Double.isFinite(std) ? std : 1};
   }
 
-  /** Per partition, the sum of the labels' {@code y - mean}, or of their squares. */
+  /** Per partition, the weighted sum of the labels' {@code y - mean}, or of their squares. */
   private static JavaRDD<double[]> labelSums(JavaRDD<Block> blocks, double mean, boolean squared) {
     return blocks.mapPartitions(it -> {
       double sum = 0;
@@ -121,7 +124,7 @@ public final class MLPFit {
         Block block = it.next();
         for (int i = 0; i < block.size(); i++) {
           double d = block.label(i) - mean;
-          sum += squared ? d * d : d;
+          sum += block.weight(i) * (squared ? d * d : d);
         }
       }
       return List.of(new double[] {sum}).iterator();

@@ -41,6 +41,7 @@ public final class MLPParams {
   final IntParam numPartitions;
   final IntParam localSteps;
   final DoubleParam blockMomentum;
+  final Param<String> weightCol;
 
   public MLPParams(Params owner) {
     Function1<int[], Object> validLayers = sizes -> sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
@@ -86,6 +87,9 @@ public final class MLPParams {
     blockMomentum = new DoubleParam(owner, "blockMomentum",
         "adam: momentum on the averaged update of each round (BMUF), in [0, 1); 0 is plain model averaging",
         ParamValidators.inRange(0, 1, true, false));
+    weightCol = new Param<>(owner, "weightCol",
+        "column of row weights, finite and >= 0: a row of weight w counts as w copies of it in the objective and"
+            + " the summary's metrics; unset or empty means every row weighs 1");
   }
 
   /**

@@ -29,4 +29,5 @@ public interface MLPSetters<S extends MLPSetters<S>> extends LeakyMLPParams {
   default S setNumPartitions(int value) { return (S) set(numPartitions(), value); }
   default S setLocalSteps(int value) { return (S) set(localSteps(), value); }
   default S setBlockMomentum(double value) { return (S) set(blockMomentum(), value); }
+  default S setWeightCol(String value) { return (S) set(weightCol(), value); }
 }

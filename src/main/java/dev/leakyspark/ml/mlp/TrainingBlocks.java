@@ -17,6 +17,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -28,19 +29,27 @@ import scala.Tuple2;
  * {@code numPartitions} partitions. A row's partition and its place there follow from a hash of
  * its values (features and label), never from where it came from, so the blocks, and so the fit,
  * are the same whatever the input's partitioning and row order. Hash order also mixes the
- * classes into every block even when the input is sorted by label.
+ * classes into every block even when the input is sorted by label. With a weight column, each
+ * row's weight is part of its hash and of its block ({@link Block#withWeights}).
  */
 final class TrainingBlocks {
 
   final JavaRDD<Block> blocks;
   /** Training rows in all. */
   final long rows;
+  /** The rows' weights added up in {@link TreeSum}'s order: {@link #rows} when unweighted. */
+  final double weightSum;
+  /** The squares of the rows' weights added up, as {@link #weightSum}. */
+  final double weightSquareSum;
   /** The most blocks any partition holds. */
   final int maxBlocksPerPartition;
 
-  private TrainingBlocks(JavaRDD<Block> blocks, long rows, int maxBlocksPerPartition) {
+  private TrainingBlocks(JavaRDD<Block> blocks, long rows, double weightSum, double weightSquareSum,
+      int maxBlocksPerPartition) {
     this.blocks = blocks;
     this.rows = rows;
+    this.weightSum = weightSum;
+    this.weightSquareSum = weightSquareSum;
     this.maxBlocksPerPartition = maxBlocksPerPartition;
   }
 
@@ -49,8 +58,18 @@ final class TrainingBlocks {
    * the hash of both that places each row.
    */
   static Dataset<Row> keyed(Dataset<?> data, String features, String label) {
-    Dataset<Row> rows = data.select(col(features).as("f"), col(label).cast("double").as("y"));
-    return rows.withColumn("key", xxhash64(NON_ZERO_HASH.apply(col("f")), col("y")));
+    return keyed(data, features, label, null);
+  }
+
+  /** {@link #keyed}, with the {@code weight} column (when not null) as {@code w}, which the key hashes too. */
+  static Dataset<Row> keyed(Dataset<?> data, String features, String label, String weight) {
+    if (weight == null) {
+      Dataset<Row> rows = data.select(col(features).as("f"), col(label).cast("double").as("y"));
+      return rows.withColumn("key", xxhash64(NON_ZERO_HASH.apply(col("f")), col("y")));
+    }
+    Dataset<Row> rows =
+        data.select(col(features).as("f"), col(label).cast("double").as("y"), col(weight).cast("double").as("w"));
+    return rows.withColumn("key", xxhash64(NON_ZERO_HASH.apply(col("f")), col("y"), col("w")));
   }
 
   /** {@link #nonZeroHash} as a column function; null for a null vector, which the stacker reports by column. */
@@ -108,19 +127,33 @@ final class TrainingBlocks {
    */
   static TrainingBlocks of(Dataset<Row> keyed, String stage, String features, String label, Network net,
       int blockSize, int numPartitions, Block.Builder.Layout layout) {
+    return of(keyed, stage, new Columns(features, label, null), net, blockSize, numPartitions, layout);
+  }
+
+  /** The columns a fit reads, as errors name them; {@code weight} is null when the rows are unweighted. */
+  record Columns(String features, String label, String weight) implements java.io.Serializable {}
+
+  /** {@link #of}, with the rows' weights from {@link #keyed}'s {@code w} when {@code columns} names a weight column. */
+  static TrainingBlocks of(Dataset<Row> keyed, String stage, Columns columns, Network net, int blockSize,
+      int numPartitions, Block.Builder.Layout layout) {
+    boolean weighted = columns.weight() != null;
     JavaRDD<Block> blocks =
         keyed.repartition(numPartitions, col("key"))
             .sortWithinPartitions("key")
-            .select("f", "y")
+            .select(weighted ? new Column[] {col("f"), col("y"), col("w")} : new Column[] {col("f"), col("y")})
             .javaRDD()
-            .mapPartitions(it -> new Stacker(it, blockSize, net, stage, features, label, layout))
+            .mapPartitions(it -> new Stacker(it, blockSize, net, stage, columns, layout))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Tuple2<Long, Integer> counts = validatedCounts(blocks);
       if (counts._1() == 0) {
         throw new IllegalArgumentException(stage + ": the training data is empty");
       }
-      return new TrainingBlocks(blocks, counts._1(), counts._2());
+      double[] weights = weighted ? TreeSum.sum(weightSums(blocks), 2) : new double[] {counts._1(), counts._1()};
+      if (!(weights[0] > 0)) {
+        throw new IllegalArgumentException(stage + ": the weights in column " + columns.weight() + " are all 0");
+      }
+      return new TrainingBlocks(blocks, counts._1(), weights[0], weights[1], counts._2());
     } catch (RuntimeException e) {
       blocks.unpersist(false);
       throw e;
@@ -129,7 +162,24 @@ final class TrainingBlocks {
 
   /** These rows with each label {@code y} as {@code (y - shift) / scale}; {@link #unpersist} stays with this one. */
   TrainingBlocks withLabelsStandardized(double shift, double scale) {
-    return new TrainingBlocks(blocks.map(b -> b.withLabelsStandardized(shift, scale)), rows, maxBlocksPerPartition);
+    return new TrainingBlocks(blocks.map(b -> b.withLabelsStandardized(shift, scale)), rows, weightSum,
+        weightSquareSum, maxBlocksPerPartition);
+  }
+
+  /** Per partition, the sum of the rows' weights and of their squares. */
+  private static JavaRDD<double[]> weightSums(JavaRDD<Block> blocks) {
+    return blocks.mapPartitions(it -> {
+      double[] sums = new double[2];
+      while (it.hasNext()) {
+        Block block = it.next();
+        for (int i = 0; i < block.size(); i++) {
+          double w = block.weight(i);
+          sums[0] += w;
+          sums[1] += w * w;
+        }
+      }
+      return java.util.List.of(sums).iterator();
+    });
   }
 
   int numPartitions() {
@@ -174,19 +224,22 @@ final class TrainingBlocks {
     private final String stage;
     private final String featuresCol;
     private final String labelCol;
+    private final String weightCol;
     private final Block.Builder builder;
+    private final double[] weights;
 
-    Stacker(Iterator<Row> rows, int blockSize, Network net, String stage, String featuresCol, String labelCol,
-        Block.Builder.Layout layout) {
+    Stacker(Iterator<Row> rows, int blockSize, Network net, String stage, Columns columns, Block.Builder.Layout layout) {
       this.rows = rows;
       this.blockSize = blockSize;
       this.numFeatures = net.numInputs();
       this.loss = net.loss();
       this.numClasses = net.numOutputs();
       this.stage = stage;
-      this.featuresCol = featuresCol;
-      this.labelCol = labelCol;
+      this.featuresCol = columns.features();
+      this.labelCol = columns.label();
+      this.weightCol = columns.weight();
       this.builder = new Block.Builder(numFeatures, blockSize, layout);
+      this.weights = weightCol == null ? null : new double[blockSize];
     }
 
     @Override
@@ -202,9 +255,24 @@ final class TrainingBlocks {
       while (builder.size() < blockSize && rows.hasNext()) {
         Row row = rows.next();
         double y = label(row);
+        if (weights != null) {
+          weights[builder.size()] = weight(row);
+        }
         add(row, y);
       }
-      return builder.build();
+      int size = builder.size();
+      Block block = builder.build();
+      return weights == null ? block : block.withWeights(java.util.Arrays.copyOf(weights, size));
+    }
+
+    /** The row's weight, refusing nulls, negatives and non-finite values. */
+    private double weight(Row row) {
+      double w = row.isNullAt(2) ? Double.NaN : row.getDouble(2);
+      if (!(w >= 0 && w < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(stage + ": column " + weightCol + " holds "
+            + (row.isNullAt(2) ? "null" : w) + " but weights must be finite numbers >= 0");
+      }
+      return w;
     }
 
     /** Adds the row's features, refusing nulls, other sizes and non-finite values. */

@@ -157,7 +157,8 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
 
   /**
    * The regression metrics of this model on {@code dataset}, which holds the features and label
-   * columns, as {@code summary()} gives them for the training data.
+   * columns, as {@code summary()} gives them for the training data: weighted by {@code weightCol}
+   * when it is set and {@code dataset} has it.
    *
    * <pre>{@code
    * double r2 = model.evaluate(test).r2();
@@ -166,14 +167,15 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   public LeakyMLPRegressionSummary evaluate(Dataset<?> dataset) {
     LeakyMLPRegressor.checkLabel(dataset.schema(), getLabelCol());
     String prediction = summaryPredictionCol();
-    return new LeakyMLPRegressionSummary(scored(dataset, prediction), prediction, getLabelCol());
+    return new LeakyMLPRegressionSummary(scored(dataset, prediction), prediction, getLabelCol(), weightColName());
   }
 
   /** Sets the training summary of a fit: this model's predictions on {@code dataset}, scored when asked for. */
   LeakyMLPRegressionModel withSummary(Dataset<?> dataset, FitResult fit) {
     String prediction = summaryPredictionCol();
     core.setSummaryHolder(Option.apply(
-        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), fit)));
+        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), weightColName(),
+            fit)));
     return this;
   }
 
@@ -185,6 +187,11 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   /** The other half of {@link #saveSummary}: the summary again, over the training data Connect kept. */
   public void loadSummary(String path, Dataset<Row> dataset) {
     withSummary(dataset, core.loadSummary(path, uid));
+  }
+
+  /** The weight column the metrics read where the data has it; "" for none. */
+  private String weightColName() {
+    return isDefined(weightCol()) ? getWeightCol() : "";
   }
 
   /** The prediction column a summary reads: predictionCol, or a fresh name when it is set empty. */

@@ -20,8 +20,9 @@ public final class LeakyMLPRegressionTrainingSummary extends LeakyMLPRegressionS
 
   private final FitResult fit;
 
-  LeakyMLPRegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, FitResult fit) {
-    super(predictions, predictionCol, labelCol);
+  LeakyMLPRegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, String weightCol,
+      FitResult fit) {
+    super(predictions, predictionCol, labelCol, weightCol);
     this.fit = fit;
   }
 

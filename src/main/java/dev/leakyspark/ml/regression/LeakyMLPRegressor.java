@@ -95,6 +95,7 @@ public class LeakyMLPRegressor extends Regressor<Vector, LeakyMLPRegressor, Leak
     }
     checkLabel(schema, getLabelCol());
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
+    MLPEstimators.checkWeightCol(this, schema);
     return super.transformSchema(schema);
   }
 

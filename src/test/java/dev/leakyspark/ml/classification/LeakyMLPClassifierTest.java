@@ -104,8 +104,8 @@ class LeakyMLPClassifierTest {
   void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
     LeakyMLPClassificationModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "thresholds"),
-            Set.of("initialWeights", "checkpointDir", "thresholds"),
+            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "thresholds", "weightCol"),
+            Set.of("initialWeights", "checkpointDir", "thresholds", "weightCol"),
             LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
             m -> m.weights().toArray(), "label", blobs, dir);
     assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());

@@ -23,7 +23,11 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.junit.jupiter.api.Test;
 
-/** The fit as a value: every param reaches it, and every part of it that changes the weights reaches the fingerprint. */
+/**
+ * The fit as a value: every param reaches it, and every part of it that changes the weights
+ * reaches the fingerprint, by name or, for a column of the data ({@code weightCol}), through the
+ * data's content hash ({@code WeightedFitTest}).
+ */
 class FitSpecTest {
 
   /** Params that name columns or shape the model's output, never the fitted weights. */
@@ -55,7 +59,7 @@ class FitSpecTest {
         .setMaxIter(7).setTol(1e-3).setStepSize(0.05).setStepSizeSchedule("constant").setBlockSize(16).setSeed(9)
         .setRegParam(0.1).setInitialWeights(Vectors.dense(new double[26])).setCheckpointDir("/tmp/c")
         .setCheckpointInterval(3).setNumPartitions(4).setLocalSteps(2).setBlockMomentum(0.5)
-        .setStandardizeLabel(false);
+        .setStandardizeLabel(false).setWeightCol("w");
     mlp.setFeaturesCol("f").setLabelCol("y");
     FitSpec spec = FitSpec.of(mlp, Network.Loss.SQUARED_ERROR);
     for (RecordComponent c : FitSpec.class.getRecordComponents()) {
@@ -89,6 +93,8 @@ class FitSpecTest {
       Map<String, String> changed = changed(spec, c).fingerprint(DATA);
       if (c.isAnnotationPresent(FitSpec.Bookkeeping.class)) {
         assertEquals(base, changed, c.getName() + " files the fit and must not change its fingerprint");
+      } else if (c.isAnnotationPresent(FitSpec.InData.class)) {
+        assertEquals(base, changed, c.getName() + " reaches the fingerprint through the data's hash alone");
       } else {
         assertNotEquals(base.get(c.getName()), changed.get(c.getName()), c.getName());
       }

@@ -67,8 +67,8 @@ class LeakyMLPRegressorTest {
         org.apache.spark.sql.functions.round(waves.col("label").divide(100)));
     LeakyMLPRegressionModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir"),
-            Set.of("initialWeights", "checkpointDir"),
+            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "weightCol"),
+            Set.of("initialWeights", "checkpointDir", "weightCol"),
             LeakyMLPRegressor::load, LeakyMLPRegressionModel::load,
             m -> m.weights().toArray(), "label", integral, dir);
     assertArrayEquals(new int[] {4, 16, 1}, model.getLayers());
