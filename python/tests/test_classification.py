@@ -26,7 +26,8 @@ NON_DEFAULTS = {
     "stepSize": 0.01, "stepSizeSchedule": "constant", "blockSize": 16, "seed": 2 ** 40 + 3,
     "regParam": 1e-3, "initialWeights": Vectors.dense(np.linspace(-0.5, 0.5, 6 * 5 + 5 + 5 * 10 + 10)),
     "checkpointDir": "/tmp/leaky-spark-never-written", "checkpointInterval": 7, "numPartitions": 3,
-    "localSteps": 4, "blockMomentum": 0.5, "weightCol": "w", "featuresCol": "f", "labelCol": "y",
+    "localSteps": 4, "blockMomentum": 0.5, "weightCol": "w", "validationIndicatorCol": "v", "numEarlyStoppingRounds": 3,
+    "validationTol": 0.01, "featuresCol": "f", "labelCol": "y",
     "predictionCol": "p", "rawPredictionCol": "raw", "probabilityCol": "prob", "thresholds": [0.7, 0.3],
 }
 

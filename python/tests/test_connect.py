@@ -102,10 +102,13 @@ ML_CLIENT = textwrap.dedent("""
                      "getters": [regression.getLayers(), regression.getStandardizeLabel()],
                      "hasSummary": regression.hasSummary,
                      "summary": refused(lambda: regression.summary.rootMeanSquaredError),
-                     # row weights from a Connect client: w = id mod 3, so a third of the rows weigh 0
+                     # row weights and validation rows from a Connect client: w = id mod 3, so a
+                     # third of the rows weigh 0, and every fifth row is a validation row
                      "weighted": [r.prediction for r in LeakyMLPRegressor(
-                         layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1, weightCol="w").fit(
-                         df.withColumn("w", (df.id % 3).cast("double"))).transform(df).orderBy("id").collect()]}
+                         layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1, weightCol="w",
+                         validationIndicatorCol="val").fit(
+                         df.withColumn("w", (df.id % 3).cast("double")).withColumn("val", df.id % 5 == 0))
+                         .transform(df).orderBy("id").collect()]}
         print(json.dumps({"fitted": probability(model), "loaded": probability(loaded), "single": single,
                           "regressor": regressor,
                           "refused": [refused(lambda: mlp.weights), refused(lambda: mlp.evaluate(df)),
@@ -180,8 +183,9 @@ def test_the_ml_stages_fit_transform_save_and_load_through_spark_connect(spark, 
         [r.prediction for r in classic_regression.transform(df).orderBy("id").collect()], rel=1e-12)
     assert (regressor["numFeatures"], regressor["predict"], regressor["getters"]) == (2, True, [[2, 8, 1], True])
     assert regressor["hasSummary"] is True
-    weighted = LeakyMLPRegressor(layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1, weightCol="w").fit(
-        df.withColumn("w", (df.id % 3).cast("double")))
+    weighted = LeakyMLPRegressor(layers=[2, 8, 1], maxIter=20, seed=1, numPartitions=1, weightCol="w",
+                                 validationIndicatorCol="val").fit(
+        df.withColumn("w", (df.id % 3).cast("double")).withColumn("val", df.id % 5 == 0))
     assert regressor["weighted"] == pytest.approx(
         [r.prediction for r in weighted.transform(df).orderBy("id").collect()], rel=1e-12)
     assert regressor["weighted"] != pytest.approx(regressor["predictions"], rel=1e-6)

@@ -62,6 +62,21 @@ def test_a_weighted_fit_reports_weighted_metrics(three_classes):
     assert model.getWeightCol() == "w"
 
 
+def test_validation_rows_stop_the_fit_early_and_their_loss_is_the_models(three_classes):
+    # validation rows with labels that the features do not tell: the better the fit, the worse on them
+    from pyspark.sql import functions as F
+    data = (three_classes.withColumn("v", three_classes.id % 4 == 0)
+            .withColumn("label", F.when(F.col("v"), (F.col("id") * 7 % 3).cast("double"))
+                        .otherwise(F.col("label"))))
+    model = LeakyMLPClassifier(layers=[6, 16, 3], solver="adam", stepSize=0.05, maxIter=40, seed=3,
+                               validationIndicatorCol="v", numEarlyStoppingRounds=2).fit(data)
+    history = model.summary.validationObjectiveHistory
+    assert len(history) == model.summary.totalIterations == model.summary.bestIteration + 2 < 40, history
+    log_loss = MulticlassClassificationEvaluator(metricName="logLoss").evaluate(
+        model.transform(data.filter("v")))
+    assert log_loss == pytest.approx(min(history), rel=1e-9)
+
+
 def test_the_evaluators_read_the_output_columns(rings):
     model = LeakyMLPClassifier(layers=[2, 8, 2], maxIter=60, seed=2).fit(rings)
     scored = model.transform(rings).cache()

@@ -7,7 +7,8 @@ from pyspark import SparkContext
 from pyspark.ml.linalg import Vector
 from pyspark.ml.param import Param, Params, TypeConverters
 from pyspark.ml.param.shared import (HasBlockSize, HasCheckpointInterval, HasMaxIter, HasRegParam,
-                                     HasSeed, HasSolver, HasStepSize, HasTol, HasWeightCol)
+                                     HasSeed, HasSolver, HasStepSize, HasTol,
+                                     HasValidationIndicatorCol, HasWeightCol)
 from pyspark.ml.wrapper import _java2py
 
 S = TypeVar("S")
@@ -21,11 +22,12 @@ def _param(name: str, doc: str, converter: Any) -> "Param[Any]":
 DEFAULTS = {"alpha": 0.01, "solver": "l-bfgs", "maxIter": 100, "tol": 1e-6, "stepSize": 0.001,
             "blockSize": 128, "regParam": 0.0, "checkpointInterval": 10, "numPartitions": 0,
             "localSteps": 64, "blockMomentum": 0.0, "stepSizeSchedule": "cosine",
+            "numEarlyStoppingRounds": 10, "validationTol": 1e-4,
             "labelCol": "label", "featuresCol": "features", "predictionCol": "prediction"}
 
 
 class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSize, HasRegParam,
-                HasCheckpointInterval, HasWeightCol):
+                HasCheckpointInterval, HasWeightCol, HasValidationIndicatorCol):
     """The params of both MLPs and their models, as the JVM's ``LeakyMLPParams``: pyspark's shared
     params where they exist (``HasWeightCol`` among them, so ``OneVsRest`` passes its
     ``weightCol`` on), and a model answers every getter with the value it was fitted with.
@@ -59,6 +61,13 @@ class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSiz
         "blockMomentum", "adam: momentum on the averaged update of each round (BMUF), in [0, 1); 0 "
         "is plain model averaging", TypeConverters.toFloat)
 
+    numEarlyStoppingRounds: "Param[int]" = _param(
+        "numEarlyStoppingRounds", "with validation rows: stop after this many iterations or epochs "
+        "without improving the validation loss (>= 0); 0 never stops early", TypeConverters.toInt)
+    validationTol: "Param[float]" = _param(
+        "validationTol", "with validation rows: the relative decrease of the validation loss below "
+        "its best that counts as an improvement (>= 0)", TypeConverters.toFloat)
+
     def _set_mlp_defaults(self, seed: int, **more: Any) -> None:
         """The shared defaults, the estimator's ``seed`` default and ``more``. The seed is the
         JVM's, the hash of the estimator's class name as MLlib's: the same in every process, where
@@ -90,6 +99,12 @@ class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSiz
 
     def getBlockMomentum(self) -> float:
         return self.getOrDefault(self.blockMomentum)
+
+    def getNumEarlyStoppingRounds(self) -> int:
+        return self.getOrDefault(self.numEarlyStoppingRounds)
+
+    def getValidationTol(self) -> float:
+        return self.getOrDefault(self.validationTol)
 
 
 class MLPSetters:
@@ -146,6 +161,16 @@ class MLPSetters:
     def setWeightCol(self: S, value: str) -> S:
         """Row weights, finite and >= 0: a row of weight w counts as w copies of it."""
         return self._set(weightCol=value)
+
+    def setValidationIndicatorCol(self: S, value: str) -> S:
+        """A boolean column: rows where it is true are validation rows, never trained on."""
+        return self._set(validationIndicatorCol=value)
+
+    def setNumEarlyStoppingRounds(self: S, value: int) -> S:
+        return self._set(numEarlyStoppingRounds=value)
+
+    def setValidationTol(self: S, value: float) -> S:
+        return self._set(validationTol=value)
 
 
 class MLPModel:

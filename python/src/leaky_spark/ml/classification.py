@@ -58,6 +58,9 @@ class LeakyMLPClassifier(JavaStage, _JavaProbabilisticClassifier["LeakyMLPClassi
                  checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                  localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                  weightCol: Optional[str] = None,
+                 validationIndicatorCol: Optional[str] = None,
+                 numEarlyStoppingRounds: Optional[int] = None,
+                 validationTol: Optional[float] = None,
                  featuresCol: Optional[str] = None, labelCol: Optional[str] = None,
                  predictionCol: Optional[str] = None, rawPredictionCol: Optional[str] = None,
                  probabilityCol: Optional[str] = None,
@@ -76,6 +79,9 @@ class LeakyMLPClassifier(JavaStage, _JavaProbabilisticClassifier["LeakyMLPClassi
                   checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                   localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                   weightCol: Optional[str] = None,
+                  validationIndicatorCol: Optional[str] = None,
+                  numEarlyStoppingRounds: Optional[int] = None,
+                  validationTol: Optional[float] = None,
                   featuresCol: Optional[str] = None, labelCol: Optional[str] = None,
                   predictionCol: Optional[str] = None, rawPredictionCol: Optional[str] = None,
                   probabilityCol: Optional[str] = None,
@@ -103,6 +109,20 @@ class LeakyMLPTrainingSummary(MultilayerPerceptronClassificationTrainingSummary)
         admits only Spark's own summary methods."""
         refuse_over_connect(self, "numPartitions")
         return int(self._call_java("numPartitions"))
+
+    @property
+    def validationObjectiveHistory(self) -> List[float]:
+        """With validation rows (``validationIndicatorCol``): their log loss after each iteration
+        (l-bfgs, from the start on) or epoch (adam); empty without. Not over Spark Connect."""
+        refuse_over_connect(self, "validationObjectiveHistory")
+        return [float(v) for v in self._call_java("validationObjectiveHistory")]
+
+    @property
+    def bestIteration(self) -> int:
+        """The iteration or epoch of the lowest validation loss, whose weights the model holds;
+        -1 without validation rows. Not over Spark Connect."""
+        refuse_over_connect(self, "bestIteration")
+        return int(self._call_java("bestIteration"))
 
 
 class LeakyMLPClassificationModel(JavaStage, MLPModel,

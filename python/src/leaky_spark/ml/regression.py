@@ -69,6 +69,9 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                  checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                  localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                  weightCol: Optional[str] = None,
+                 validationIndicatorCol: Optional[str] = None,
+                 numEarlyStoppingRounds: Optional[int] = None,
+                 validationTol: Optional[float] = None,
                  standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                  labelCol: Optional[str] = None, predictionCol: Optional[str] = None) -> None:
         super().__init__()
@@ -85,6 +88,9 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                   checkpointInterval: Optional[int] = None, numPartitions: Optional[int] = None,
                   localSteps: Optional[int] = None, blockMomentum: Optional[float] = None,
                   weightCol: Optional[str] = None,
+                  validationIndicatorCol: Optional[str] = None,
+                  numEarlyStoppingRounds: Optional[int] = None,
+                  validationTol: Optional[float] = None,
                   standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                   labelCol: Optional[str] = None,
                   predictionCol: Optional[str] = None) -> "LeakyMLPRegressor":
@@ -172,6 +178,18 @@ class LeakyMLPRegressionTrainingSummary(LeakyMLPRegressionSummary):
         """The partitions the fit trained on: numPartitions, or the number it chose from the
         data when numPartitions was 0 (the fit logs it)."""
         return int(self._metric("numPartitions"))
+
+    @property
+    def validationObjectiveHistory(self) -> List[float]:
+        """With validation rows (``validationIndicatorCol``): their mean squared error on the
+        label's own scale after each iteration (l-bfgs, from the start on) or epoch (adam)."""
+        return [float(v) for v in self._metric("validationObjectiveHistory")]
+
+    @property
+    def bestIteration(self) -> int:
+        """The iteration or epoch of the lowest validation loss, whose weights the model holds;
+        -1 without validation rows."""
+        return int(self._metric("bestIteration"))
 
 
 class LeakyMLPRegressionModel(JavaStage, MLPModel, _JavaRegressionModel[Vector],

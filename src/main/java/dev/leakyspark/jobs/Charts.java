@@ -10,6 +10,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
@@ -29,26 +30,51 @@ final class Charts {
 
   private Charts() {}
 
-  /** The objective after each step; {@code step} names the x axis ("iteration" or "epoch"). */
-  static void lossCurve(double[] history, String step, String title, OutputStream out) throws IOException {
-    XYSeries series = new XYSeries("training loss");
-    for (int i = 0; i < history.length; i++) {
-      series.add(i + 1, history[i]);
+  /**
+   * The objective after each step, numbered from {@code first} (0 for l-bfgs's start, 1 for adam's
+   * first epoch), and the validation loss with its best step marked when there is one;
+   * {@code step} names the x axis ("iteration" or "epoch").
+   */
+  static void lossCurve(TrainReport.Curves curves, int first, String step, String title, OutputStream out)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection(series("training objective", curves.training(), first));
+    boolean validation = curves.validation().length > 0;
+    if (validation) {
+      data.addSeries(series("validation loss", curves.validation(), first));
     }
     NumberAxis x = new NumberAxis(step);
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    NumberAxis y = new NumberAxis("loss (mean cross-entropy + L2)");
+    NumberAxis y = new NumberAxis(validation ? "loss (training: mean loss + L2; validation: mean loss)"
+        : "loss (mean loss + L2)");
     y.setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, history.length <= 50);
+    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, curves.training().length <= 50);
     line.setSeriesPaint(0, new Color(0x1f77b4));
     line.setSeriesStroke(0, new BasicStroke(2f));
-    XYPlot plot = new XYPlot(new XYSeriesCollection(series), x, y, line);
+    line.setSeriesPaint(1, new Color(0xff7f0e));
+    line.setSeriesStroke(1, new BasicStroke(2f));
+    XYPlot plot = new XYPlot(data, x, y, line);
+    if (validation && curves.best() >= 0) {
+      ValueMarker best = new ValueMarker(curves.best(), Color.GRAY, new BasicStroke(1f));
+      best.setLabel("best " + step + " " + curves.best());
+      best.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      best.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+      best.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(best);
+    }
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, validation);
     chart.setBackgroundPaint(Color.WHITE);
     ChartUtils.writeChartAsPNG(out, chart, 800, 500);
+  }
+
+  private static XYSeries series(String name, double[] values, int first) {
+    XYSeries series = new XYSeries(name);
+    for (int i = 0; i < values.length; i++) {
+      series.add(i + first, values[i]);
+    }
+    return series;
   }
 
   /** A heat map of {@code confusion[actual][predicted]}, with each cell's count written in it. */

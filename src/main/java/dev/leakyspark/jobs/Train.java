@@ -54,6 +54,8 @@ public final class Train {
   private static final Logger LOG = LoggerFactory.getLogger(Train.class);
   static final String SCALED = "scaled_features";
   static final String ASSEMBLED = "assembled_features";
+  /** The validation column {@code --validation-fraction} adds. */
+  static final String VALIDATION = "validation";
 
   /** What a run produced: a classification's {@code evaluation} or a regression's {@code errors}, the other null. */
   record Result(Evaluation evaluation, RegressionErrors errors, long trainRows, int[] layers, int iterations,
@@ -112,6 +114,11 @@ public final class Train {
       if (options.weightCol() != null) {
         checkColumn(train, options.weightCol(), "--train", false);
       }
+      if (options.validationCol() != null && options.validationFraction() == null
+          && !Arrays.asList(train.columns()).contains(options.validationCol())) {
+        throw new IllegalArgumentException("Column " + options.validationCol() + " does not exist in the --train"
+            + " data. Available: " + String.join(", ", train.columns()));
+      }
       List<PipelineStage> stages = new ArrayList<>();
       String features = options.features().get(0);
       if (options.features().size() > 1 || !(train.schema().apply(features).dataType() instanceof VectorUDT)) {
@@ -124,6 +131,10 @@ public final class Train {
       if (options.classWeights().equals(TrainOptions.BALANCED)) {
         fitRows = ClassWeights.balanced(train, options.label(), options.weightCol());
         mlp.setWeightCol(ClassWeights.COLUMN);
+      }
+      if (options.validationFraction() != null) {
+        fitRows = heldOut(fitRows, options);
+        mlp.setValidationIndicatorCol(VALIDATION);
       }
       if (!mlp.isDefined(mlp.layers())) {
         mlp.setLayers(inferLayers(train, stages, features, options));
@@ -148,13 +159,14 @@ public final class Train {
       LOG.info("Evaluating on {}", options.test() == null ? "the held-out rows" : options.test());
       Dataset<Row> scored = model.transform(test);
       Result result;
-      double[] history;
+      TrainReport.Curves curves;
       if (fitted instanceof LeakyMLPRegressionModel regression) {
         RegressionErrors errors = TrainReport.regressionErrors(scored, options.label(), regression.getPredictionCol());
         if (errors.total() == 0) {
           throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
         }
-        history = regression.summary().objectiveHistory();
+        curves = new TrainReport.Curves(regression.summary().objectiveHistory(),
+            regression.summary().validationObjectiveHistory(), regression.summary().bestIteration());
         result = new Result(null, errors, trainRows, mlp.getLayers(), regression.summary().totalIterations(),
             regression.summary().numPartitions(), seconds, TrainReport.blasBackends(spark));
       } else {
@@ -164,7 +176,8 @@ public final class Train {
         if (evaluation.total() == 0) {
           throw new IllegalArgumentException("The test data " + source(options.test()) + " is empty");
         }
-        history = mlpModel.summary().objectiveHistory();
+        curves = new TrainReport.Curves(mlpModel.summary().objectiveHistory(),
+            mlpModel.summary().validationObjectiveHistory(), mlpModel.summary().bestIteration());
         result = new Result(evaluation, null, trainRows, mlp.getLayers(), mlpModel.summary().totalIterations(),
             mlpModel.summary().numPartitions(), seconds, TrainReport.blasBackends(spark));
       }
@@ -174,7 +187,7 @@ public final class Train {
       Path stagedOnnx = options.onnx() == null ? null : DataIO.staging(options.onnx());
       try {
         model.write().save(stagedModel.toString());
-        TrainReport.write(spark, stagedMetrics, options, mlp, result, history);
+        TrainReport.write(spark, stagedMetrics, options, mlp, result, curves);
         if (stagedOnnx != null) {
           OnnxExport.writer(model, train.schema()).save(stagedOnnx.toString());
         }
@@ -271,6 +284,28 @@ public final class Train {
       throw new IllegalArgumentException("Column " + name + " of the " + which + " data must be "
           + (vector ? "numeric or vector" : "numeric") + " but got " + Schemas.typeName(type));
     }
+  }
+
+  /**
+   * {@code rows} with the boolean column {@link #VALIDATION}, true for about
+   * {@code --validation-fraction} of them: chosen by a hash of each row's features, label and
+   * {@code --seed}, so the same rows whatever their partitioning and order.
+   */
+  private static Dataset<Row> heldOut(Dataset<Row> rows, TrainOptions options) {
+    if (Arrays.asList(rows.columns()).contains(VALIDATION)) {
+      throw new IllegalArgumentException("--validation-fraction adds the column " + VALIDATION
+          + ", which the training data already has");
+    }
+    List<org.apache.spark.sql.Column> hashed = new ArrayList<>();
+    options.features().forEach(c -> hashed.add(col(c)));
+    hashed.add(col(options.label()));
+    hashed.add(org.apache.spark.sql.functions.lit(options.mlp().getSeed()));
+    org.apache.spark.sql.Column unit = org.apache.spark.sql.functions.pmod(
+        org.apache.spark.sql.functions.xxhash64(hashed.toArray(new org.apache.spark.sql.Column[0])),
+        org.apache.spark.sql.functions.lit(1_000_000L)).divide(1e6);
+    LOG.info("Holding out about {} of the training rows as validation rows (by a hash of each row and seed {})",
+        options.validationFraction(), options.mlp().getSeed());
+    return rows.withColumn(VALIDATION, unit.lt(options.validationFraction()));
   }
 
   /** The input size from which the default layers have one hidden layer ({@link #wideHidden}). */

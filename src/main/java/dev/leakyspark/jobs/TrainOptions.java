@@ -19,8 +19,8 @@ import org.apache.hadoop.fs.Path;
  * Without {@code --layers}, {@code mlp}'s layers stay unset and the job infers them from the data.
  */
 record TrainOptions(String task, String train, String test, String inputFormat, List<String> features,
-    LeakyMLPClassifier mlp, String standardize, String classWeights, String model, String metrics, String onnx,
-    boolean resume, boolean overwrite) {
+    LeakyMLPClassifier mlp, String standardize, String classWeights, Double validationFraction, String model,
+    String metrics, String onnx, boolean resume, boolean overwrite) {
 
   /** {@code --class-weights balanced}: each class weighs {@code n / (k * n_c)}, as scikit-learn's. */
   static final String BALANCED = "balanced";
@@ -72,6 +72,14 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
       "  --weight-col C        numeric column of --train: row weights, finite and >= 0 (default: every row weighs 1)",
       "  --class-weights W     classification: balanced weighs each row n / (k * n_c) for its class c of n_c rows",
       "                        (k classes, n rows; times --weight-col when given), or none (default)",
+      "  --validation-col C    boolean column of --train: its true rows are validation rows, never trained on; the",
+      "                        fit scores them after every epoch, stops early, and keeps the best weights",
+      "  --validation-fraction F  hold this fraction of --train out as validation rows, chosen by a hash of each",
+      "                        row and --seed",
+      "  --early-stopping-rounds N  with validation rows: stop after N epochs without a better validation loss",
+      "                        (default " + D.getNumEarlyStoppingRounds() + "; 0 never stops early)",
+      "  --validation-tol T    the relative improvement of the validation loss that counts (default "
+          + plain(D.getValidationTol()) + ")",
       "  --standardize S       put a StandardScaler before the MLP: true (mean and std), std (std alone, which keeps",
       "                        sparse vectors sparse) or false; default true, std for --input-format libsvm",
       "  --model PATH          where to save the PipelineModel (default " + Jobs.defaultOutputRoot() + "/train-<time>/model)",
@@ -100,7 +108,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
         Set.of("task", "train", "test", "input-format", "features", "label", "layers", "alpha", "solver",
             "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
             "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval",
-            "weight-col", "class-weights"),
+            "weight-col", "class-weights", "validation-col", "validation-fraction", "early-stopping-rounds",
+            "validation-tol"),
         Set.of("overwrite", "resume", "onnx"));
     String train = o.get("train");
     String test = o.get("test");
@@ -142,6 +151,13 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     JobArgs.param(o, "checkpoint-interval", mlp, mlp.checkpointInterval(), Integer::valueOf);
     JobArgs.param(o, "weight-col", mlp, mlp.weightCol(), s -> s);
     String classWeights = JobArgs.oneOf(o, "class-weights", "none", List.of("none", BALANCED));
+    JobArgs.param(o, "validation-col", mlp, mlp.validationIndicatorCol(), s -> s);
+    JobArgs.param(o, "early-stopping-rounds", mlp, mlp.numEarlyStoppingRounds(), Integer::valueOf);
+    JobArgs.param(o, "validation-tol", mlp, mlp.validationTol(), Double::valueOf);
+    Double validationFraction = o.containsKey("validation-fraction") ? fraction(o.get("validation-fraction")) : null;
+    if (validationFraction != null && o.containsKey("validation-col")) {
+      throw new JobArgs.UsageException("give --validation-col or --validation-fraction, not both");
+    }
     if (classWeights.equals(BALANCED) && task.equals(REGRESSION)) {
       throw new JobArgs.UsageException("--class-weights balanced needs classes: it is for --task " + CLASSIFICATION);
     }
@@ -152,8 +168,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     String onnx = JobArgs.flag(o, "onnx", false) ? model + "-onnx" : null;
     String standardize = JobArgs.oneOf(o, "standardize", inputFormat.equals("libsvm") ? STD : "true",
         List.of("true", STD, "false"));
-    return new TrainOptions(task, train, test, inputFormat, features, mlp, standardize, classWeights, model, metrics,
-        onnx, resume, JobArgs.flag(o, "overwrite", false));
+    return new TrainOptions(task, train, test, inputFormat, features, mlp, standardize, classWeights,
+        validationFraction, model, metrics, onnx, resume, JobArgs.flag(o, "overwrite", false));
   }
 
   boolean regression() {
@@ -172,6 +188,28 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
   /** The checkpoint folder, or null without {@code --checkpoint}. */
   String checkpoint() {
     return mlp.isDefined(mlp.checkpointDir()) ? mlp.getCheckpointDir() : null;
+  }
+
+  private static double fraction(String value) {
+    double f;
+    try {
+      f = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new JobArgs.UsageException("--validation-fraction needs a number but got '" + value + "'");
+    }
+    if (!(f > 0 && f < 1)) {
+      throw new JobArgs.UsageException("--validation-fraction must be in (0, 1) but got " + value);
+    }
+    return f;
+  }
+
+  /** The validation column of {@code --validation-col} or {@code --validation-fraction}, or null. */
+  String validationCol() {
+    if (validationFraction != null) {
+      return Train.VALIDATION;
+    }
+    return mlp.isDefined(mlp.validationIndicatorCol()) && !mlp.getValidationIndicatorCol().isEmpty()
+        ? mlp.getValidationIndicatorCol() : null;
   }
 
   private static String plain(double value) {

@@ -68,8 +68,15 @@ final class TrainReport {
    * Writes {@code metrics.json}, {@code loss.png} and (for a classification) {@code confusion-matrix.png}
    * into {@code dir}.
    */
+  /**
+   * The losses of a fit: the objective after each iteration (l-bfgs, from the start) or epoch
+   * (adam), and with validation rows theirs, and the iteration of the best (else empty and -1).
+   */
+  record Curves(double[] training, double[] validation, int best) {}
+
   static void write(SparkSession spark, Path dir, TrainOptions options, LeakyMLPClassifier mlp, Train.Result result,
-      double[] history) throws IOException {
+      Curves curves) throws IOException {
+    double[] history = curves.training();
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.mkdirs(dir);
     Evaluation e = result.evaluation();
@@ -103,6 +110,10 @@ final class TrainReport {
     json.put("blas", result.blas());
     json.put("iterations", result.iterations());
     json.put("objectiveHistory", history);
+    if (curves.validation().length > 0) {
+      json.put("validationObjectiveHistory", curves.validation());
+      json.put("bestIteration", curves.best());
+    }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("layers", mlp.getLayers());
     params.put("alpha", mlp.getAlpha());
@@ -119,6 +130,10 @@ final class TrainReport {
     params.put("standardize", options.standardize());
     params.put("weightCol", options.weightCol());
     params.put("classWeights", options.classWeights());
+    params.put("validationCol", options.validationCol());
+    params.put("validationFraction", options.validationFraction());
+    params.put("numEarlyStoppingRounds", mlp.getNumEarlyStoppingRounds());
+    params.put("validationTol", mlp.getValidationTol());
     params.put("checkpoint", options.checkpoint());
     json.put("params", params);
     json.put("train", Train.source(options.train()));
@@ -129,8 +144,9 @@ final class TrainReport {
     }
     String step = Train.stepName(mlp);
     try (OutputStream out = fs.create(new Path(dir, "loss.png"), false)) {
-      Charts.lossCurve(history, step, "Training loss, layers " + Train.join(mlp.getLayers()) + ", " + mlp.getSolver(),
-          out);
+      Charts.lossCurve(curves, mlp.getSolver().equals(LeakyMLPClassifier.ADAM) ? 1 : 0, step,
+          (curves.validation().length > 0 ? "Training and validation loss" : "Training loss") + ", layers "
+              + Train.join(mlp.getLayers()) + ", " + mlp.getSolver(), out);
     }
     if (e == null) {
       return;

@@ -59,6 +59,11 @@ public final class Lbfgs {
   }
 
   public Result minimize(Objective f, double[] start, Listener listener) {
+    return minimize(f, start, listener, () -> false);
+  }
+
+  /** {@link #minimize}, ending after the first iteration at which {@code stop} says so (not converged). */
+  public Result minimize(Objective f, double[] start, Listener listener, java.util.function.BooleanSupplier stop) {
     int n = start.length;
     double[] x = start.clone();
     double[] g = new double[n];
@@ -105,6 +110,9 @@ public final class Lbfgs {
       iteration++;
       history.add(fx);
       listener.iteration(iteration, fx, x);
+      if (stop.getAsBoolean()) {
+        break;
+      }
       if (Math.abs(previous - fx) <= tolerance * Math.max(1.0, Math.max(Math.abs(previous), Math.abs(fx)))) {
         converged = true;
         break;

@@ -245,6 +245,14 @@ public final class Network implements Serializable {
     return loss;
   }
 
+  /** The summed (weighted) loss of the block's rows, without the gradient: a forward pass. */
+  public double loss(double[] weights, Block block) {
+    checkWeights(weights);
+    checkBlock(block);
+    double[] out = forward(weights, block, new double[layers.length][])[layers.length - 1];
+    return loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(out, block) : squaredErrorDelta(out, block);
+  }
+
   /** The summed (weighted) cross-entropy; turns the scores into {@code w * (softmax - onehot(label))}. */
   private double crossEntropyDelta(double[] delta, Block block) {
     int classes = numOutputs();

@@ -368,6 +368,29 @@ class TrainTest {
   }
 
   @Test
+  void validationRowsAreHeldOutScoredAndCharted(@TempDir Path out) throws Exception {
+    JobCall r = train(args(out, "--max-iter", "6", "--validation-fraction", "0.25", "--early-stopping-rounds", "2"));
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.err().contains("Holding out about 0.25 of the training rows as validation rows"), r.err());
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile());
+    int epochs = metrics.get("iterations").asInt();
+    assertEquals(epochs, metrics.get("validationObjectiveHistory").size());
+    int best = metrics.get("bestIteration").asInt();
+    assertTrue(best >= 1 && best <= epochs, "best epoch " + best + " of " + epochs);
+    assertEquals(0.25, metrics.get("params").get("validationFraction").asDouble(), 0.0);
+    assertEquals("validation", metrics.get("params").get("validationCol").asText());
+    assertTrue(java.nio.file.Files.size(out.resolve("metrics/loss.png")) > 0);
+    for (String[] bad : new String[][] {{"--validation-fraction", "1.5"}, {"--validation-fraction", "half"},
+        {"--validation-fraction", "0.1", "--validation-col", "v"}}) {
+      JobCall refused = train(args(out.resolve("bad"), bad));
+      assertEquals(2, refused.status(), String.join(" ", bad) + ": " + refused.err());
+    }
+    JobCall missing = train(args(out.resolve("missing"), "--validation-col", "v"));
+    assertTrue(missing.status() != 0 && missing.err().contains("Column v does not exist in the --train data"),
+        missing.err());
+  }
+
+  @Test
   void badOptionsExitWithUsage() {
     for (String[] bad : List.of(
         new String[] {"--layers", "784"},

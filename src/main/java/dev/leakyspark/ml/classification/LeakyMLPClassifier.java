@@ -89,7 +89,7 @@ public class LeakyMLPClassifier
           + " entries but layers " + Arrays.toString(layers) + " end in " + classes + " classes");
     }
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
-    MLPEstimators.checkWeightCol(this, schema);
+    MLPEstimators.checkWeightAndValidationCols(this, schema);
     return super.transformSchema(schema);
   }
 

@@ -32,7 +32,7 @@ public final class AdamTrainer {
   private AdamTrainer() {}
 
   static FitResult train(FitSpec spec, SparkSession spark, Network net, TrainingBlocks data,
-      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
+      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints, Validation validation) {
     int size = net.numWeights();
     double rate = spec.stepSize();
     double reg = spec.regParam();
@@ -57,7 +57,7 @@ public final class AdamTrainer {
     LOG.info("{} adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
         + " {} step size {}", spec.stage(), rounds, localSteps, data.numPartitions(), momentum, spec.stepSizeSchedule(), rate);
     long began = System.nanoTime();
-    while (epoch < maxIter) {
+    while (epoch < maxIter && !validation.stoppedAlready(spec)) {
       epoch++;
       double loss = 0;
       for (int round = 0; round < rounds; round++) {
@@ -75,11 +75,16 @@ public final class AdamTrainer {
       LOG.info("{} adam epoch {}/{}: loss {} ({} s)", spec.stage(), epoch, maxIter,
           String.format(Locale.ROOT, "%.6f", objective),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
+      boolean stop = validation.record(epoch, state.weights());
       if (checkpoints.due(epoch)) {
         Adam adam = state.adam();
         checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), epoch, state.weights(),
             FitResult.unboxed(history), new TrainingCheckpoint.AdamState(
-                adam.firstMoment(), adam.secondMoment(), adam.steps(), state.momentum().delta())));
+                adam.firstMoment(), adam.secondMoment(), adam.steps(), state.momentum().delta()),
+            TrainingCheckpoint.ValidationState.of(validation, 1)));
+      }
+      if (stop) {
+        break;
       }
       int n = history.size();
       if (n >= 2 && Math.abs(history.get(n - 2) - objective)
@@ -87,7 +92,7 @@ public final class AdamTrainer {
         break;
       }
     }
-    return FitResult.of(state.weights(), history, epoch, data.numPartitions());
+    return FitResult.of(state.weights(), history, epoch, data.numPartitions()).with(validation);
   }
 
   /** Round sums add up from the first partition's on: the total of none is no total yet. */

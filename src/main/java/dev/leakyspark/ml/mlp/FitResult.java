@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * What one MLP fit gives, in one shape from the solver to the model's summary: the weights, the
- * objective history, the iterations (l-bfgs) or epochs (adam) run in all, and the partitions
- * trained on. Spark 4.1+'s Connect server, which moves cached models to disk, keeps it with
+ * objective history, the iterations (l-bfgs) or epochs (adam) run in all, the partitions trained
+ * on and, with validation rows, their loss after each iteration or epoch and the iteration whose
+ * weights these are (else an empty history and -1). Spark 4.1+'s Connect server, which moves cached models to disk, keeps it with
  * {@link #writeSummary}.
  *
  * <pre>{@code
@@ -21,11 +22,21 @@ import java.util.List;
  * fit.iterations();   // 100
  * }</pre>
  */
-public record FitResult(double[] weights, double[] objectiveHistory, int iterations, int partitions) {
+public record FitResult(double[] weights, double[] objectiveHistory, int iterations, int partitions,
+    double[] validationHistory, int bestIteration) {
 
   /** A result of {@code weights}, the history kept as a list while training, and the count of iterations. */
   static FitResult of(double[] weights, List<Double> history, int iterations, int partitions) {
-    return new FitResult(weights, unboxed(history), iterations, partitions);
+    return new FitResult(weights, unboxed(history), iterations, partitions, new double[0], -1);
+  }
+
+  /** This result with the validation losses and best weights of {@code validation}, when the fit had validation rows. */
+  FitResult with(Validation validation) {
+    if (!validation.present()) {
+      return this;
+    }
+    return new FitResult(validation.stopping().bestWeights(), objectiveHistory, iterations, partitions,
+        validation.stopping().history(), validation.stopping().bestIteration());
   }
 
   /** A loss history kept as a list while training, as the array a result or checkpoint holds. */
@@ -35,7 +46,7 @@ public record FitResult(double[] weights, double[] objectiveHistory, int iterati
 
   /** This result with other weights (those of the label's own scale, say). */
   FitResult withWeights(double[] other) {
-    return new FitResult(other, objectiveHistory, iterations, partitions);
+    return new FitResult(other, objectiveHistory, iterations, partitions, validationHistory, bestIteration);
   }
 
   /** Writes what the summary needs besides the weights, which the model saves, to the local file {@code path}. */
@@ -44,10 +55,13 @@ public record FitResult(double[] weights, double[] objectiveHistory, int iterati
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Paths.get(path))))) {
       out.writeInt(iterations);
       out.writeInt(partitions);
-      out.writeInt(objectiveHistory.length);
-      for (double v : objectiveHistory) {
-        out.writeDouble(v);
+      for (double[] history : new double[][] {objectiveHistory, validationHistory}) {
+        out.writeInt(history.length);
+        for (double v : history) {
+          out.writeDouble(v);
+        }
       }
+      out.writeInt(bestIteration);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot save the training summary of " + model + " to " + path, e);
     }
@@ -58,11 +72,14 @@ public record FitResult(double[] weights, double[] objectiveHistory, int iterati
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(Paths.get(path))))) {
       int iterations = in.readInt();
       int partitions = in.readInt();
-      double[] history = new double[in.readInt()];
-      for (int i = 0; i < history.length; i++) {
-        history[i] = in.readDouble();
+      double[][] histories = new double[2][];
+      for (int h = 0; h < 2; h++) {
+        histories[h] = new double[in.readInt()];
+        for (int i = 0; i < histories[h].length; i++) {
+          histories[h][i] = in.readDouble();
+        }
       }
-      return new FitResult(weights, history, iterations, partitions);
+      return new FitResult(weights, histories[0], iterations, partitions, histories[1], in.readInt());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the training summary of " + model + " at " + path, e);
     }

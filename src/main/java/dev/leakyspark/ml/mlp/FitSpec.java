@@ -29,6 +29,7 @@ import java.util.Map;
  * @param labelCol the label column
  * @param weightCol the weight column, or null when the rows are unweighted ({@code weightCol}
  *     unset or empty)
+ * @param validationIndicatorCol the boolean column of the validation rows, or null for none
  * @param loss the network's loss: cross-entropy (classifier) or squared error (regressor)
  * @param standardizeLabel whether the fit trains on the standardised label (the regressor's param)
  * @param initialWeights the starting weights, or null for He initialisation from {@code seed}
@@ -42,6 +43,7 @@ public record FitSpec(
     @Bookkeeping String featuresCol,
     @Bookkeeping String labelCol,
     @InData String weightCol,
+    @InData String validationIndicatorCol,
     String solver,
     Network.Loss loss,
     boolean standardizeLabel,
@@ -58,6 +60,8 @@ public record FitSpec(
     int numPartitions,
     int localSteps,
     double blockMomentum,
+    int numEarlyStoppingRounds,
+    double validationTol,
     @Bookkeeping String checkpointDir,
     @Bookkeeping int checkpointInterval) {
 
@@ -76,13 +80,14 @@ public record FitSpec(
     return new FitSpec(stage.getClass().getSimpleName(), stage.uid(),
         (String) stage.getOrDefault(stage.getParam("featuresCol")),
         (String) stage.getOrDefault(stage.getParam("labelCol")),
-        LeakyMLPParams.weightColumn(stage),
+        LeakyMLPParams.weightColumn(stage), LeakyMLPParams.validationColumn(stage),
         stage.getSolver(), loss,
         stage instanceof LeakyMLPRegressorParams r && r.getStandardizeLabel(),
         stage.getLayers(), stage.getAlpha(), stage.getMaxIter(), stage.getTol(), stage.getStepSize(),
         stage.getStepSizeSchedule(), stage.getBlockSize(), stage.getSeed(), stage.getRegParam(),
         stage.isDefined(stage.initialWeights()) ? stage.getInitialWeights().toArray() : null,
         stage.getNumPartitions(), stage.getLocalSteps(), stage.getBlockMomentum(),
+        stage.getNumEarlyStoppingRounds(), stage.getValidationTol(),
         stage.isDefined(stage.checkpointDir()) ? stage.getCheckpointDir() : null, stage.getCheckpointInterval());
   }
 
@@ -118,9 +123,10 @@ public record FitSpec(
 
   /** This fit on {@code partitions} training partitions, as chosen from the data or set. */
   public FitSpec withNumPartitions(int partitions) {
-    return new FitSpec(stage, uid, featuresCol, labelCol, weightCol, solver, loss, standardizeLabel, layers, alpha, maxIter, tol,
-        stepSize, stepSizeSchedule, blockSize, seed, regParam, initialWeights, partitions, localSteps, blockMomentum,
-        checkpointDir, checkpointInterval);
+    return new FitSpec(stage, uid, featuresCol, labelCol, weightCol, validationIndicatorCol, solver, loss,
+        standardizeLabel, layers, alpha, maxIter, tol, stepSize, stepSizeSchedule, blockSize, seed, regParam,
+        initialWeights, partitions, localSteps, blockMomentum, numEarlyStoppingRounds, validationTol, checkpointDir,
+        checkpointInterval);
   }
 
   /**
@@ -128,6 +134,11 @@ public record FitSpec(
    * {@link Bookkeeping}, by name, then the data's row count and content hash.
    */
   public Map<String, String> fingerprint(TrainingBlocks.Content content) {
+    return fingerprint(content, null);
+  }
+
+  /** {@link #fingerprint}, and with validation rows, their row count and content hash. */
+  public Map<String, String> fingerprint(TrainingBlocks.Content content, TrainingBlocks.Content validation) {
     Map<String, String> f = new LinkedHashMap<>();
     for (RecordComponent c : FitSpec.class.getRecordComponents()) {
       if (!c.isAnnotationPresent(Bookkeeping.class) && !c.isAnnotationPresent(InData.class)) {
@@ -136,6 +147,10 @@ public record FitSpec(
     }
     f.put("data rows", Long.toString(content.rows()));
     f.put("data hash", content.hash());
+    if (validation != null) {
+      f.put("validation rows", Long.toString(validation.rows()));
+      f.put("validation hash", validation.hash());
+    }
     return f;
   }
 

@@ -28,7 +28,7 @@ public final class LbfgsTrainer {
   private LbfgsTrainer() {}
 
   static FitResult train(FitSpec spec, SparkSession spark, Network net, TrainingBlocks data,
-      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints) {
+      double[] start, TrainingCheckpoint resumed, FitCheckpoints checkpoints, Validation validation) {
     double reg = spec.regParam();
     int[] passes = {0};
     double[] firstLoss = {Double.NaN};
@@ -52,8 +52,10 @@ public final class LbfgsTrainer {
       Arrays.stream(resumed.history()).forEach(history::add);
     }
     long began = System.nanoTime();
+    boolean[] stop = {resumed != null ? validation.stoppedAlready(spec) : validation.record(0, start)};
+    int left = stop[0] ? 0 : Math.max(0, spec.maxIter() - done);
     Lbfgs.Result result =
-        new Lbfgs(MEMORY, Math.max(0, spec.maxIter() - done), spec.tol())
+        new Lbfgs(MEMORY, left, spec.tol())
             .minimize(objective, start, (iteration, loss, w) -> {
               LOG.info("{} l-bfgs iteration {}/{}: loss {} ({} passes over the data, {} s)",
                   spec.stage(), done + iteration, spec.maxIter(), String.format(Locale.ROOT, "%.6f", loss), passes[0],
@@ -62,15 +64,17 @@ public final class LbfgsTrainer {
                 history.add(firstLoss[0]);
               }
               history.add(loss);
+              stop[0] = validation.record(done + iteration, w);
               if (checkpoints.due(done + iteration)) {
                 checkpoints.save(new TrainingCheckpoint(checkpoints.fingerprint(), done + iteration, w,
-                    FitResult.unboxed(history), new TrainingCheckpoint.LbfgsState()));
+                    FitResult.unboxed(history), new TrainingCheckpoint.LbfgsState(),
+                    TrainingCheckpoint.ValidationState.of(validation, 0)));
               }
-            });
+            }, () -> stop[0]);
     if (history.isEmpty()) {
       history.add(result.lossHistory()[0]);
     }
-    return FitResult.of(result.x(), history, done + result.iterations(), data.numPartitions());
+    return FitResult.of(result.x(), history, done + result.iterations(), data.numPartitions()).with(validation);
   }
 
   /** The summed gradient over every block, then the summed loss, in one array. */

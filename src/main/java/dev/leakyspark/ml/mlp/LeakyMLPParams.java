@@ -6,6 +6,7 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.shared.HasValidationIndicatorCol;
 import org.apache.spark.ml.param.shared.HasWeightCol;
 
 /**
@@ -20,10 +21,14 @@ import org.apache.spark.ml.param.shared.HasWeightCol;
  * model.getMaxIter();  // 100
  * }</pre>
  */
-public interface LeakyMLPParams extends HasWeightCol {
+public interface LeakyMLPParams extends HasWeightCol, HasValidationIndicatorCol {
 
   /** Default of {@code localSteps}. */
   int DEFAULT_LOCAL_STEPS = 64;
+  /** Default of {@code numEarlyStoppingRounds}: scikit-learn's {@code n_iter_no_change}. */
+  int DEFAULT_EARLY_STOPPING_ROUNDS = 10;
+  /** Default of {@code validationTol}: scikit-learn's {@code tol}, here relative to the best loss. */
+  double DEFAULT_VALIDATION_TOL = 1e-4;
   /** Default of {@code blockMomentum}. */
   double DEFAULT_BLOCK_MOMENTUM = 0.0;
   /** The {@code solver} for L-BFGS on the exact full-batch gradient. */
@@ -118,5 +123,33 @@ public interface LeakyMLPParams extends HasWeightCol {
   /** {@code stage}'s weight column, or null when its rows are unweighted ({@code weightCol} unset or empty). */
   static String weightColumn(LeakyMLPParams stage) {
     return stage.isDefined(stage.weightCol()) && !stage.getWeightCol().isEmpty() ? stage.getWeightCol() : null;
+  }
+
+  /**
+   * MLlib's shared {@code validationIndicatorCol}, as {@code GBTClassifier}'s (unset: no
+   * validation rows): rows where the boolean column is true never touch training; the fit
+   * reports their loss after every iteration or epoch ({@code validationObjectiveHistory}), stops
+   * after {@code numEarlyStoppingRounds} without improvement, and keeps the best weights.
+   */
+  @Override
+  default Param<String> validationIndicatorCol() { return mlpParams().validationIndicatorCol; }
+
+  /** MLlib's trait would make its param here; {@link MLPParams} has made it already. */
+  @Override
+  default void org$apache$spark$ml$param$shared$HasValidationIndicatorCol$_setter_$validationIndicatorCol_$eq(
+      Param<String> param) {}
+
+  /** Iterations or epochs without a better validation loss after which the fit stops (default {@value #DEFAULT_EARLY_STOPPING_ROUNDS}; 0 never). */
+  default IntParam numEarlyStoppingRounds() { return mlpParams().numEarlyStoppingRounds; }
+  /** The relative improvement of the validation loss that counts (default {@value #DEFAULT_VALIDATION_TOL}). */
+  default DoubleParam validationTol() { return mlpParams().validationTol; }
+
+  default int getNumEarlyStoppingRounds() { return (Integer) getOrDefault(numEarlyStoppingRounds()); }
+  default double getValidationTol() { return (Double) getOrDefault(validationTol()); }
+
+  /** {@code stage}'s validation column, or null when it has no validation rows (unset or empty). */
+  static String validationColumn(LeakyMLPParams stage) {
+    return stage.isDefined(stage.validationIndicatorCol()) && !stage.getValidationIndicatorCol().isEmpty()
+        ? stage.getValidationIndicatorCol() : null;
   }
 }

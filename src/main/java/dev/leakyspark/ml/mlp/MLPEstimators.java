@@ -3,6 +3,7 @@ package dev.leakyspark.ml.mlp;
 import dev.leakyspark.ml.util.Schemas;
 import dev.leakyspark.nn.Network;
 import java.util.Arrays;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
@@ -35,11 +36,18 @@ public final class MLPEstimators {
     return layers;
   }
 
-  /** Refuses a {@code weightCol} (when set and not empty) that names no numeric column of {@code schema}. */
-  public static void checkWeightCol(LeakyMLPParams stage, StructType schema) {
+  /**
+   * Refuses a {@code weightCol} that names no numeric column of {@code schema}, and a
+   * {@code validationIndicatorCol} that names no boolean one (each when set and not empty).
+   */
+  public static void checkWeightAndValidationCols(LeakyMLPParams stage, StructType schema) {
     String weight = LeakyMLPParams.weightColumn(stage);
     if (weight != null) {
       Schemas.input(schema, weight, type -> type instanceof NumericType, "numeric (row weights)");
+    }
+    String validation = LeakyMLPParams.validationColumn(stage);
+    if (validation != null) {
+      Schemas.input(schema, validation, type -> type instanceof BooleanType, "boolean (true for validation rows)");
     }
   }
 }

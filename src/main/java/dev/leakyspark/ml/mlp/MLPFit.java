@@ -43,9 +43,10 @@ public final class MLPFit {
   static FitResult run(LeakyMLPParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
       Network net, boolean standardizeLabel, Block.Builder.Layout layout) {
     FitSpec s = FitSpec.of(stage, net.loss());
-    return run(new FitSpec(s.stage(), s.uid(), featuresCol, labelCol, s.weightCol(), s.solver(), net.loss(), standardizeLabel,
-        net.layers(), net.alpha(), s.maxIter(), s.tol(), s.stepSize(), s.stepSizeSchedule(), s.blockSize(), s.seed(),
-        s.regParam(), s.initialWeights(), s.numPartitions(), s.localSteps(), s.blockMomentum(), s.checkpointDir(),
+    return run(new FitSpec(s.stage(), s.uid(), featuresCol, labelCol, s.weightCol(), s.validationIndicatorCol(),
+        s.solver(), net.loss(), standardizeLabel, net.layers(), net.alpha(), s.maxIter(), s.tol(), s.stepSize(),
+        s.stepSizeSchedule(), s.blockSize(), s.seed(), s.regParam(), s.initialWeights(), s.numPartitions(),
+        s.localSteps(), s.blockMomentum(), s.numEarlyStoppingRounds(), s.validationTol(), s.checkpointDir(),
         s.checkpointInterval()), dataset, layout);
   }
 
@@ -54,51 +55,77 @@ public final class MLPFit {
     String name = given.stage();
     Network net = given.network();
     SparkSession spark = dataset.sparkSession();
-    Dataset<Row> keyed = TrainingBlocks.keyed(dataset, given.featuresCol(), given.labelCol(), given.weightCol());
+    Dataset<?>[] rows = Validation.split(given, dataset);
+    Dataset<Row> keyed = TrainingBlocks.keyed(rows[0], given.featuresCol(), given.labelCol(), given.weightCol());
+    Dataset<Row> validationKeyed = rows[1] == null ? null
+        : TrainingBlocks.keyed(rows[1], given.featuresCol(), given.labelCol(), given.weightCol());
     TrainingBlocks.Content content = given.checkpoints() ? TrainingBlocks.content(keyed) : null;
+    TrainingBlocks.Content validationContent =
+        given.checkpoints() && validationKeyed != null ? TrainingBlocks.content(validationKeyed) : null;
     FitSpec spec = given.withNumPartitions(trainingPartitions(given, content != null ? content.rows() : -1, keyed));
     int partitions = spec.numPartitions();
-    TrainingBlocks data = TrainingBlocks.of(keyed, name,
-        new TrainingBlocks.Columns(spec.featuresCol(), spec.labelCol(), spec.weightCol()), net, spec.blockSize(),
-        partitions, layout);
+    TrainingBlocks.Columns columns = new TrainingBlocks.Columns(spec.featuresCol(), spec.labelCol(), spec.weightCol());
+    TrainingBlocks data = TrainingBlocks.of(keyed, name, columns, net, spec.blockSize(), partitions, layout);
+    TrainingBlocks validationData = null;
     try {
-      LOG.info("{} {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}", name,
-          spec.uid(), data.rows, data.numPartitions(), spec.blockSize(), Arrays.toString(net.layers()),
-          net.alpha(), spec.solver(), spec.regParam());
-      Gemm.limitNote().ifPresent(note -> LOG.warn("{} {}: {}", name, spec.uid(), note));
-      long perPartition = data.rows / partitions;
-      if (perPartition < LeakyMLPParams.ROWS_PER_PARTITION && partitions > 1) {
-        LOG.warn("{} {}: numPartitions {} leaves {} rows per partition, fewer than {}. An adam epoch"
-            + " is then about {} steps deep, which costs accuracy: on Fashion-MNIST at 10 epochs, 64 partitions"
-            + " reached 0.82 against 0.89 on 2. Leave numPartitions unset to choose it from the data.", name,
-            spec.uid(), partitions, perPartition, LeakyMLPParams.ROWS_PER_PARTITION,
-            Math.max(1, perPartition / spec.blockSize()));
-      }
+      validationData = validationKeyed == null ? null
+          : TrainingBlocks.of(validationKeyed, name, columns, net, spec.blockSize(), partitions, layout);
+      logStart(spec, net, data, validationData);
       boolean standardizeLabel = spec.standardizeLabel();
       double[] label = standardizeLabel ? labelMeanAndStd(data) : new double[] {0, 1};
       double shift = label[0];
       double scale = label[1];
       TrainingBlocks trained = data;
+      TrainingBlocks validated = validationData;
       if (standardizeLabel) {
         LOG.info("{} {}: training on the standardised label, (label - {}) / {}", name, spec.uid(),
             String.format(Locale.ROOT, "%.6g", shift), String.format(Locale.ROOT, "%.6g", scale));
         trained = data.withLabelsStandardized(shift, scale);
+        validated = validationData == null ? null : validationData.withLabelsStandardized(shift, scale);
       }
       FitCheckpoints saved = spec.checkpoints()
-          ? FitCheckpoints.of(spark, spec.checkpointDir(), spec.checkpointInterval(), spec.fingerprint(content))
+          ? FitCheckpoints.of(spark, spec.checkpointDir(), spec.checkpointInterval(),
+              spec.fingerprint(content, validationContent))
           : FitCheckpoints.none();
       TrainingCheckpoint resumed = saved.resumable();
+      // the classifier's log loss; the regressor's mean squared error on the label's own scale
+      double lossScale = net.loss() == Network.Loss.CROSS_ENTROPY ? 1 : 2 * scale * scale;
+      Validation validation = validated == null ? Validation.none()
+          : Validation.of(spark, net, validated, lossScale, Validation.stopping(spec, resumed), name);
       double[] start = resumed != null ? resumed.weights()
           : spec.initialWeights() != null
               ? net.withOutputScaled(spec.initialWeights(), -shift / scale, 1 / scale)
               : net.initialWeights(spec.seed());
       FitResult result = spec.adam()
-          ? AdamTrainer.train(spec, spark, net, trained, start, resumed, saved)
-          : LbfgsTrainer.train(spec, spark, net, trained, start, resumed, saved);
+          ? AdamTrainer.train(spec, spark, net, trained, start, resumed, saved, validation)
+          : LbfgsTrainer.train(spec, spark, net, trained, start, resumed, saved, validation);
       saved.finish();
       return standardizeLabel ? result.withWeights(net.withOutputScaled(result.weights(), shift, scale)) : result;
     } finally {
       data.unpersist();
+      if (validationData != null) {
+        validationData.unpersist();
+      }
+    }
+  }
+
+  /** Logs what the fit trains on, and warns of what will cost it. */
+  private static void logStart(FitSpec spec, Network net, TrainingBlocks data, TrainingBlocks validation) {
+    String name = spec.stage();
+    int partitions = spec.numPartitions();
+    LOG.info("{} {}: {} rows in {} partitions, blocks of {}, layers {}, alpha {}, solver {}, L2 {}{}", name,
+        spec.uid(), data.rows, data.numPartitions(), spec.blockSize(), Arrays.toString(net.layers()),
+        net.alpha(), spec.solver(), spec.regParam(), validation == null ? ""
+            : "; " + validation.rows + " validation rows, early stopping after " + spec.numEarlyStoppingRounds()
+                + " without improvement");
+    Gemm.limitNote().ifPresent(note -> LOG.warn("{} {}: {}", name, spec.uid(), note));
+    long perPartition = data.rows / partitions;
+    if (perPartition < LeakyMLPParams.ROWS_PER_PARTITION && partitions > 1) {
+      LOG.warn("{} {}: numPartitions {} leaves {} rows per partition, fewer than {}. An adam epoch"
+          + " is then about {} steps deep, which costs accuracy: on Fashion-MNIST at 10 epochs, 64 partitions"
+          + " reached 0.82 against 0.89 on 2. Leave numPartitions unset to choose it from the data.", name,
+          spec.uid(), partitions, perPartition, LeakyMLPParams.ROWS_PER_PARTITION,
+          Math.max(1, perPartition / spec.blockSize()));
     }
   }
 

@@ -42,6 +42,9 @@ public final class MLPParams {
   final IntParam localSteps;
   final DoubleParam blockMomentum;
   final Param<String> weightCol;
+  final Param<String> validationIndicatorCol;
+  final IntParam numEarlyStoppingRounds;
+  final DoubleParam validationTol;
 
   public MLPParams(Params owner) {
     Function1<int[], Object> validLayers = sizes -> sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
@@ -90,6 +93,18 @@ public final class MLPParams {
     weightCol = new Param<>(owner, "weightCol",
         "column of row weights, finite and >= 0: a row of weight w counts as w copies of it in the objective and"
             + " the summary's metrics; unset or empty means every row weighs 1");
+    validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
+        "boolean column: rows where it is true are validation rows, which the fit scores after every iteration"
+            + " (l-bfgs) or epoch (adam) and never trains on; the model keeps the weights of the lowest validation"
+            + " loss; unset or empty means no validation rows");
+    numEarlyStoppingRounds = new IntParam(owner, "numEarlyStoppingRounds",
+        "with validation rows: stop after this many iterations or epochs without improving the validation loss"
+            + " (>= 0); 0 never stops early",
+        ParamValidators.gtEq(0));
+    validationTol = new DoubleParam(owner, "validationTol",
+        "with validation rows: the relative decrease of the validation loss below its best that counts as an"
+            + " improvement (>= 0)",
+        ParamValidators.gtEq(0));
   }
 
   /**
@@ -110,5 +125,7 @@ public final class MLPParams {
     owner.setDefault(numPartitions, LeakyMLPParams.FROM_THE_DATA);
     owner.setDefault(localSteps, LeakyMLPParams.DEFAULT_LOCAL_STEPS);
     owner.setDefault(blockMomentum, LeakyMLPParams.DEFAULT_BLOCK_MOMENTUM);
+    owner.setDefault(numEarlyStoppingRounds, LeakyMLPParams.DEFAULT_EARLY_STOPPING_ROUNDS);
+    owner.setDefault(validationTol, LeakyMLPParams.DEFAULT_VALIDATION_TOL);
   }
 }

@@ -30,4 +30,7 @@ public interface MLPSetters<S extends MLPSetters<S>> extends LeakyMLPParams {
   default S setLocalSteps(int value) { return (S) set(localSteps(), value); }
   default S setBlockMomentum(double value) { return (S) set(blockMomentum(), value); }
   default S setWeightCol(String value) { return (S) set(weightCol(), value); }
+  default S setValidationIndicatorCol(String value) { return (S) set(validationIndicatorCol(), value); }
+  default S setNumEarlyStoppingRounds(int value) { return (S) set(numEarlyStoppingRounds(), value); }
+  default S setValidationTol(double value) { return (S) set(validationTol(), value); }
 }

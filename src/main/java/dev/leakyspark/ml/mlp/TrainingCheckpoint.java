@@ -27,7 +27,25 @@ import scala.collection.JavaConverters;
  * the checkpoint complete.
  */
 record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double[] weights, double[] history,
-    SolverState solver) {
+    SolverState solver, ValidationState validation) {
+
+  /** The checkpoint of a fit without validation rows. */
+  TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double[] weights, double[] history,
+      SolverState solver) {
+    this(fingerprint, iteration, weights, history, solver, null);
+  }
+
+  /**
+   * With validation rows: their loss after each iteration or epoch so far, from {@code first},
+   * and the iteration and weights of the best.
+   */
+  record ValidationState(double[] history, int first, int bestIteration, double[] bestWeights) {
+
+    static ValidationState of(Validation validation, int first) {
+      return validation.present() ? new ValidationState(validation.stopping().history(), first,
+          validation.stopping().bestIteration(), validation.stopping().bestWeights()) : null;
+    }
+  }
 
   /** What a solver needs besides the weights and the history to go on where it stopped. */
   sealed interface SolverState permits AdamState, LbfgsState {}
@@ -39,8 +57,11 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
   /** L-BFGS starts a fresh memory at a checkpoint, so it keeps nothing more. */
   record LbfgsState() implements SolverState {}
 
-  /** Format 3 added the fingerprint, format 4 moved the arrays out of the Parquet row. */
-  static final int FORMAT_VERSION = 4;
+  /**
+   * Format 3 added the fingerprint, format 4 moved the arrays out of the Parquet row, format 5
+   * added the validation state (the best weights last among the arrays).
+   */
+  static final int FORMAT_VERSION = 5;
   /** The arrays' file: its leading underscore keeps Spark's Parquet reader off it. */
   static final String ARRAYS = "_arrays";
   private static final int CHUNK = 1 << 16;
@@ -50,15 +71,23 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
       .add("iteration", DataTypes.IntegerType, false)
       .add("adamSteps", DataTypes.LongType, false)
       .add("history", new ArrayType(DataTypes.DoubleType, false), false)
-      .add("arrayLengths", new ArrayType(DataTypes.IntegerType, false), false);
+      .add("arrayLengths", new ArrayType(DataTypes.IntegerType, false), false)
+      .add("validationHistory", new ArrayType(DataTypes.DoubleType, false), true)
+      .add("validationFirst", DataTypes.IntegerType, false)
+      .add("bestIteration", DataTypes.IntegerType, false);
 
   /** Writes this checkpoint to the folder {@code path}: the arrays, then the Parquet row and its {@code _SUCCESS}. */
   void write(SparkSession spark, Path path) throws IOException {
     FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(path, true);
-    double[][] arrays = solver instanceof AdamState adam
-        ? new double[][] {weights, adam.firstMoment(), adam.secondMoment(), adam.blockDelta()}
-        : new double[][] {weights};
+    List<double[]> all = new java.util.ArrayList<>(List.of(weights));
+    if (solver instanceof AdamState adam) {
+      all.addAll(List.of(adam.firstMoment(), adam.secondMoment(), adam.blockDelta()));
+    }
+    if (validation != null && validation.bestWeights() != null) {
+      all.add(validation.bestWeights());
+    }
+    double[][] arrays = all.toArray(new double[0][]);
     long steps = solver instanceof AdamState adam ? adam.steps() : 0;
     try (OutputStream out = fs.create(new Path(path, ARRAYS), false)) {
       ByteBuffer buffer = ByteBuffer.allocate(CHUNK * Double.BYTES);
@@ -72,7 +101,8 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
     }
     List<Integer> lengths = java.util.Arrays.stream(arrays).map(a -> a.length).toList();
     Row row = RowFactory.create(FORMAT_VERSION, JavaConverters.mapAsScalaMap(fingerprint), iteration, steps,
-        history, lengths.toArray(new Integer[0]));
+        history, lengths.toArray(new Integer[0]), validation == null ? null : validation.history(),
+        validation == null ? 0 : validation.first(), validation == null ? -1 : validation.bestIteration());
     spark.createDataFrame(List.of(row), SCHEMA).write().mode("append").parquet(path.toString());
   }
 
@@ -85,9 +115,9 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
       throw new IOException("Cannot read the training checkpoint " + path + ": " + e.getMessage(), e);
     }
     int version = row.getInt(row.fieldIndex("formatVersion"));
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != 4) {
       throw new IOException("Training checkpoint " + path + " has format version " + version
-          + ", but this leaky-spark reads version " + FORMAT_VERSION);
+          + ", but this leaky-spark reads versions 4 and " + FORMAT_VERSION);
     }
     Map<String, String> fingerprint = new LinkedHashMap<>(row.getJavaMap(row.fieldIndex("fingerprint")));
     List<Integer> lengths = row.getList(row.fieldIndex("arrayLengths"));
@@ -110,8 +140,18 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
         }
       }
     }
+    ValidationState validation = null;
+    if (version >= 5 && !row.isNullAt(row.fieldIndex("validationHistory"))) {
+      int best = row.getInt(row.fieldIndex("bestIteration"));
+      double[] bestWeights = best >= 0 ? arrays[arrays.length - 1] : null;
+      if (best >= 0) {
+        arrays = java.util.Arrays.copyOf(arrays, arrays.length - 1);
+      }
+      validation = new ValidationState(doubles(row, "validationHistory"), row.getInt(row.fieldIndex("validationFirst")),
+          best, bestWeights);
+    }
     boolean adam = LeakyMLPParams.ADAM.equals(fingerprint.get("solver"));
-    // l-bfgs checkpoints of earlier versions hold three empty arrays after the weights
+    // l-bfgs checkpoints of format 4 hold three empty arrays after the weights
     if (adam ? arrays.length != 4 : arrays.length != 1 && arrays.length != 4) {
       throw new IOException("Cannot read the training checkpoint " + path + ": it holds " + arrays.length
           + (arrays.length == 1 ? " array" : " arrays") + ", which is not what " + fingerprint.get("solver") + " keeps");
@@ -120,7 +160,7 @@ record TrainingCheckpoint(Map<String, String> fingerprint, int iteration, double
         ? new AdamState(arrays[1], arrays[2], row.getLong(row.fieldIndex("adamSteps")), arrays[3])
         : new LbfgsState();
     return new TrainingCheckpoint(fingerprint, row.getInt(row.fieldIndex("iteration")), arrays[0],
-        doubles(row, "history"), state);
+        doubles(row, "history"), state, validation);
   }
 
   private static double[] doubles(Row row, String field) {

@@ -45,6 +45,23 @@ public final class LeakyMLPRegressionTrainingSummary extends LeakyMLPRegressionS
     return fit.partitions();
   }
 
+  /**
+   * With validation rows ({@code validationIndicatorCol}): their loss after each iteration
+   * (l-bfgs, from the start on, as {@link #objectiveHistory}) or epoch (adam), without the L2
+   * term: the mean squared error on the label's own scale, as {@code RegressionEvaluator}'s {@code mse}. Empty without validation rows.
+   */
+  public double[] validationObjectiveHistory() {
+    return fit.validationHistory().clone();
+  }
+
+  /**
+   * With validation rows: the iteration or epoch of the lowest validation loss, whose weights the
+   * model holds (0 is l-bfgs's start); -1 without validation rows.
+   */
+  public int bestIteration() {
+    return fit.bestIteration();
+  }
+
   /** The fit this summary reports. */
   FitResult fit() {
     return fit;

@@ -95,7 +95,7 @@ public class LeakyMLPRegressor extends Regressor<Vector, LeakyMLPRegressor, Leak
     }
     checkLabel(schema, getLabelCol());
     Schemas.input(schema, getFeaturesCol(), Schemas::isVector, "vector");
-    MLPEstimators.checkWeightCol(this, schema);
+    MLPEstimators.checkWeightAndValidationCols(this, schema);
     return super.transformSchema(schema);
   }
 

@@ -104,8 +104,9 @@ class LeakyMLPClassifierTest {
   void estimatorAndModelMeetTheStageContract(@TempDir Path dir) throws Exception {
     LeakyMLPClassificationModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "thresholds", "weightCol"),
-            Set.of("initialWeights", "checkpointDir", "thresholds", "weightCol"),
+            mlp().setMaxIter(5),
+            Set.of("layers", "initialWeights", "checkpointDir", "thresholds", "weightCol", "validationIndicatorCol"),
+            Set.of("initialWeights", "checkpointDir", "thresholds", "weightCol", "validationIndicatorCol"),
             LeakyMLPClassifier::load, LeakyMLPClassificationModel::load,
             m -> m.weights().toArray(), "label", blobs, dir);
     assertArrayEquals(new int[] {4, 8, 3}, model.getLayers());
@@ -418,7 +419,7 @@ class LeakyMLPClassifierTest {
         .write().parquet(future.toString());
     Exception version = assertThrows(java.io.UncheckedIOException.class, () -> lbfgs.fit(blobs));
     assertTrue(version.getMessage().contains("Training checkpoint file:" + future
-        + " has format version 99, but this leaky-spark reads version 4"), version.getMessage());
+        + " has format version 99, but this leaky-spark reads versions 4 and 5"), version.getMessage());
 
     // the weights, moments and momentum are a stream of doubles beside the Parquet row
     deleteRecursively(future);

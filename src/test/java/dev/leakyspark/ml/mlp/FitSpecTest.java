@@ -59,7 +59,8 @@ class FitSpecTest {
         .setMaxIter(7).setTol(1e-3).setStepSize(0.05).setStepSizeSchedule("constant").setBlockSize(16).setSeed(9)
         .setRegParam(0.1).setInitialWeights(Vectors.dense(new double[26])).setCheckpointDir("/tmp/c")
         .setCheckpointInterval(3).setNumPartitions(4).setLocalSteps(2).setBlockMomentum(0.5)
-        .setStandardizeLabel(false).setWeightCol("w");
+        .setStandardizeLabel(false).setWeightCol("w").setValidationIndicatorCol("v").setNumEarlyStoppingRounds(3)
+        .setValidationTol(0.5);
     mlp.setFeaturesCol("f").setLabelCol("y");
     FitSpec spec = FitSpec.of(mlp, Network.Loss.SQUARED_ERROR);
     for (RecordComponent c : FitSpec.class.getRecordComponents()) {
@@ -103,7 +104,10 @@ class FitSpecTest {
     assertNotEquals(base, spec.fingerprint(new TrainingBlocks.Content(1201, "123456789")), "the data's rows");
   }
 
-  /** The keys and values checkpoints have recorded since format 3, so folders written before stay this fit's. */
+  /**
+   * The fingerprint's names and values, pinned: a change here changes every fit's folder, so that
+   * checkpoints written before it start over (the validation params arrived with format 5).
+   */
   @Test
   void theFingerprintKeepsItsNamesAndValues() {
     FitSpec spec = FitSpec.of(new LeakyMLPClassifier().setLayers(new int[] {4, 8, 3}).setSeed(5)
@@ -125,6 +129,8 @@ class FitSpecTest {
     expected.put("numPartitions", "2");
     expected.put("localSteps", "64");
     expected.put("blockMomentum", "0.0");
+    expected.put("numEarlyStoppingRounds", "10");
+    expected.put("validationTol", "1.0E-4");
     expected.put("data rows", "1200");
     expected.put("data hash", "123456789");
     assertEquals(expected, spec.fingerprint(DATA));

@@ -54,6 +54,27 @@ class TrainingCheckpointTest {
     assertArrayEquals(HISTORY, read.history(), 0.0);
   }
 
+  @Test
+  void theValidationStateComesBackWithEitherSolver(SparkSession spark, @TempDir Path dir) throws IOException {
+    TrainingCheckpoint.ValidationState validation =
+        new TrainingCheckpoint.ValidationState(new double[] {0.9, 0.7, 0.8}, 1, 2, new double[] {7, 8, 9, 10});
+    double[] none = new double[] {1, 2, 3, 4};
+    TrainingCheckpoint.SolverState[] solvers = {new TrainingCheckpoint.LbfgsState(),
+        new TrainingCheckpoint.AdamState(none, none, 5, none)};
+    for (TrainingCheckpoint.SolverState solver : solvers) {
+      String name = solver instanceof TrainingCheckpoint.AdamState ? "adam" : "l-bfgs";
+      Map<String, String> fingerprint = Map.of("solver", name, "validation hash", "12");
+      new TrainingCheckpoint(fingerprint, 3, WEIGHTS, HISTORY, solver, validation).write(spark, at(dir, name));
+      TrainingCheckpoint read = TrainingCheckpoint.read(spark, at(dir, name));
+      assertEquals(solver.getClass(), read.solver().getClass());
+      assertArrayEquals(validation.history(), read.validation().history(), 0.0);
+      assertEquals(1, read.validation().first());
+      assertEquals(2, read.validation().bestIteration());
+      assertArrayEquals(validation.bestWeights(), read.validation().bestWeights(), 0.0);
+      assertArrayEquals(WEIGHTS, read.weights(), 0.0);
+    }
+  }
+
   /** Earlier versions wrote l-bfgs checkpoints with Adam's three arrays left empty. */
   @Test
   void anEarlierLbfgsCheckpointStillResumes(SparkSession spark, @TempDir Path dir) throws IOException {

@@ -67,8 +67,9 @@ class LeakyMLPRegressorTest {
         org.apache.spark.sql.functions.round(waves.col("label").divide(100)));
     LeakyMLPRegressionModel model =
         StageContract.checkEstimator(
-            mlp().setMaxIter(5), Set.of("layers", "initialWeights", "checkpointDir", "weightCol"),
-            Set.of("initialWeights", "checkpointDir", "weightCol"),
+            mlp().setMaxIter(5),
+            Set.of("layers", "initialWeights", "checkpointDir", "weightCol", "validationIndicatorCol"),
+            Set.of("initialWeights", "checkpointDir", "weightCol", "validationIndicatorCol"),
             LeakyMLPRegressor::load, LeakyMLPRegressionModel::load,
             m -> m.weights().toArray(), "label", integral, dir);
     assertArrayEquals(new int[] {4, 16, 1}, model.getLayers());
