@@ -27,7 +27,7 @@ NON_DEFAULTS = {
     "regParam": 1e-3, "initialWeights": Vectors.dense(np.linspace(-0.5, 0.5, 6 * 5 + 5 + 5 * 10 + 10)),
     "checkpointDir": "/tmp/leaky-spark-never-written", "checkpointInterval": 7, "numPartitions": 3,
     "localSteps": 4, "blockMomentum": 0.5, "weightCol": "w", "validationIndicatorCol": "v", "numEarlyStoppingRounds": 3,
-    "validationTol": 0.01, "featuresCol": "f", "labelCol": "y",
+    "validationTol": 0.01, "dropout": 0.3, "featuresCol": "f", "labelCol": "y",
     "predictionCol": "p", "rawPredictionCol": "raw", "probabilityCol": "prob", "thresholds": [0.7, 0.3],
 }
 

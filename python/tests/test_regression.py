@@ -28,7 +28,7 @@ NON_DEFAULTS = {
     "regParam": 1e-3, "initialWeights": Vectors.dense([0.01 * k for k in range(10 * 5 + 5 + 5 + 1)]),
     "checkpointDir": "/tmp/leaky-spark-never-written", "checkpointInterval": 7, "numPartitions": 3,
     "localSteps": 4, "blockMomentum": 0.5, "weightCol": "w", "validationIndicatorCol": "v", "numEarlyStoppingRounds": 3,
-    "validationTol": 0.01, "standardizeLabel": False,
+    "validationTol": 0.01, "dropout": 0.3, "standardizeLabel": False,
     "featuresCol": "f", "labelCol": "y", "predictionCol": "p",
 }
 

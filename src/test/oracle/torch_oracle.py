@@ -9,8 +9,13 @@ each step), all in the flat weight layout of
 dev.leakyspark.nn.Network: per layer, the out x in weight matrix in column-major order, then the
 out biases. NetworkOracleTest compares the Java kernels with these values at 1e-10 relative.
 
+The dropout cases (dropout-*.json, DropoutOracleTest) fix the masks: each hidden unit of each row
+is kept (times 1 / (1 - rate)) or dropped by a formula written into the file, and the loss and its
+gradient are PyTorch's with those masks on the hidden activations.
+
 Regenerate (Debian: apt-get install python3-torch), from the project root:
     /usr/bin/python3 src/test/oracle/torch_oracle.py src/test/resources/oracle
+(add "dropout" after the folder to write the dropout cases alone)
 """
 import json
 import math
@@ -97,11 +102,13 @@ def flatten(tensors):
     return out
 
 
-def scores(params, x, alpha):
+def scores(params, x, alpha, masks=None):
     a = x
     for l in range(0, len(params), 2):
         z = a @ params[l].T + params[l + 1]
         a = F.leaky_relu(z, negative_slope=alpha) if l + 2 < len(params) else z
+        if masks is not None and l + 2 < len(params):
+            a = a * masks[l // 2]
     return a
 
 
@@ -170,14 +177,56 @@ def case(name, layers, alpha, reg, loss):
     }
 
 
-def main(out):
+# name, layers, alpha, loss, dropout rate
+DROPOUT_CASES = [
+    ("two-hidden", [3, 5, 4, 3], 0.01, CROSS_ENTROPY, 0.25),
+    ("squared-error", [3, 6, 1], -0.5, SQUARED_ERROR, 0.5),
+]
+
+
+def dropout_masks(layers, rate):
+    """Per hidden layer, a (rows, units) tensor: unit r of row i in hidden layer h is dropped when
+    (7 i + 3 r + 5 h) mod 4 == 0, and kept times 1 / (1 - rate) otherwise."""
+    return [torch.tensor([[0.0 if (7 * i + 3 * r + 5 * h) % 4 == 0 else 1 / (1 - rate)
+                           for r in range(layers[h])] for i in range(ROWS)])
+            for h in range(1, len(layers) - 1)]
+
+
+def dropout_case(layers, alpha, loss, rate):
+    x = torch.tensor(features(ROWS, layers[0]))
+    if loss == CROSS_ENTROPY:
+        y = torch.tensor([i % layers[-1] for i in range(ROWS)])
+    else:
+        y = torch.tensor([2.5 * math.sin(0.9 * i) + 0.5 for i in range(ROWS)])
+    flat = flat_weights(layers)
+    masks = dropout_masks(layers, rate)
+    params = unflatten(flat, layers)
+    summed = summed_loss(scores(params, x, alpha, masks), y, loss)
+    summed.backward()
+    return {
+        "layers": layers, "alpha": alpha, "loss": loss, "rate": rate,
+        "features": x.reshape(-1).tolist(), "labels": [float(v) for v in y.tolist()], "weights": flat,
+        # per hidden layer, row after row: as the network's column-major activations
+        "masks": [m.reshape(-1).tolist() for m in masks],
+        "summedLoss": summed.item(), "gradient": flatten([p.grad for p in params]), "torch": torch.__version__,
+    }
+
+
+def write(path, values):
+    text = "{\n" + ",\n".join(" %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in values.items()) + "\n}\n"
+    path.write_text(text)
+    print("wrote", path)
+
+
+def main(out, which="all"):
     out.mkdir(parents=True, exist_ok=True)
-    for name, layers, alpha, reg, loss in CASES:
-        values = case(name, layers, alpha, reg, loss)
-        text = "{\n" + ",\n".join(" %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in values.items()) + "\n}\n"
-        (out / ("torch-" + name + ".json")).write_text(text)
-        print("wrote", out / ("torch-" + name + ".json"))
+    if which == "all":
+        for name, layers, alpha, reg, loss in CASES:
+            write(out / ("torch-" + name + ".json"), case(name, layers, alpha, reg, loss))
+    for name, layers, alpha, loss, rate in DROPOUT_CASES:
+        write(out / ("dropout-" + name + ".json"), dropout_case(layers, alpha, loss, rate))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/oracle"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/oracle"),
+         sys.argv[2] if len(sys.argv) > 2 else "all")

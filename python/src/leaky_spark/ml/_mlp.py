@@ -22,7 +22,7 @@ def _param(name: str, doc: str, converter: Any) -> "Param[Any]":
 DEFAULTS = {"alpha": 0.01, "solver": "l-bfgs", "maxIter": 100, "tol": 1e-6, "stepSize": 0.001,
             "blockSize": 128, "regParam": 0.0, "checkpointInterval": 10, "numPartitions": 0,
             "localSteps": 64, "blockMomentum": 0.0, "stepSizeSchedule": "cosine",
-            "numEarlyStoppingRounds": 10, "validationTol": 1e-4,
+            "numEarlyStoppingRounds": 10, "validationTol": 1e-4, "dropout": 0.0,
             "labelCol": "label", "featuresCol": "features", "predictionCol": "prediction"}
 
 
@@ -68,6 +68,11 @@ class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSiz
         "validationTol", "with validation rows: the relative decrease of the validation loss below "
         "its best that counts as an improvement (>= 0)", TypeConverters.toFloat)
 
+    dropout: "Param[float]" = _param(
+        "dropout", "adam: the fraction of each hidden layer's units dropped in each training step, "
+        "in [0, 1) (inverted dropout: the kept ones are scaled by 1 / (1 - dropout), so scoring drops "
+        "none); 0 drops none", TypeConverters.toFloat)
+
     def _set_mlp_defaults(self, seed: int, **more: Any) -> None:
         """The shared defaults, the estimator's ``seed`` default and ``more``. The seed is the
         JVM's, the hash of the estimator's class name as MLlib's: the same in every process, where
@@ -105,6 +110,9 @@ class MLPParams(HasSeed, HasMaxIter, HasTol, HasStepSize, HasSolver, HasBlockSiz
 
     def getValidationTol(self) -> float:
         return self.getOrDefault(self.validationTol)
+
+    def getDropout(self) -> float:
+        return self.getOrDefault(self.dropout)
 
 
 class MLPSetters:
@@ -171,6 +179,10 @@ class MLPSetters:
 
     def setValidationTol(self: S, value: float) -> S:
         return self._set(validationTol=value)
+
+    def setDropout(self: S, value: float) -> S:
+        """Adam: the fraction of hidden units dropped in each training step, in [0, 1)."""
+        return self._set(dropout=value)
 
 
 class MLPModel:

@@ -72,6 +72,7 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                  validationIndicatorCol: Optional[str] = None,
                  numEarlyStoppingRounds: Optional[int] = None,
                  validationTol: Optional[float] = None,
+                 dropout: Optional[float] = None,
                  standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                  labelCol: Optional[str] = None, predictionCol: Optional[str] = None) -> None:
         super().__init__()
@@ -91,6 +92,7 @@ class LeakyMLPRegressor(JavaStage, _JavaRegressor["LeakyMLPRegressionModel"],
                   validationIndicatorCol: Optional[str] = None,
                   numEarlyStoppingRounds: Optional[int] = None,
                   validationTol: Optional[float] = None,
+                  dropout: Optional[float] = None,
                   standardizeLabel: Optional[bool] = None, featuresCol: Optional[str] = None,
                   labelCol: Optional[str] = None,
                   predictionCol: Optional[str] = None) -> "LeakyMLPRegressor":

@@ -68,6 +68,8 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
       "  --block-momentum M    adam: momentum on the averaged update, in [0, 1) (default "
           + plain(D.getBlockMomentum()) + ")",
       "  --reg-param R         L2 regularisation (default " + plain(D.getRegParam()) + ")",
+      "  --dropout R           adam: the fraction of hidden units dropped in each step, in [0, 1) (default "
+          + plain(D.getDropout()) + ")",
       "  --seed N              random seed (default " + D.getSeed() + ")",
       "  --weight-col C        numeric column of --train: row weights, finite and >= 0 (default: every row weighs 1)",
       "  --class-weights W     classification: balanced weighs each row n / (k * n_c) for its class c of n_c rows",
@@ -109,7 +111,7 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
             "max-iter", "step-size", "step-size-schedule", "block-size", "reg-param", "num-partitions", "local-steps",
             "block-momentum", "seed", "standardize", "model", "metrics", "checkpoint", "checkpoint-interval",
             "weight-col", "class-weights", "validation-col", "validation-fraction", "early-stopping-rounds",
-            "validation-tol"),
+            "validation-tol", "dropout"),
         Set.of("overwrite", "resume", "onnx"));
     String train = o.get("train");
     String test = o.get("test");
@@ -154,6 +156,7 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     JobArgs.param(o, "validation-col", mlp, mlp.validationIndicatorCol(), s -> s);
     JobArgs.param(o, "early-stopping-rounds", mlp, mlp.numEarlyStoppingRounds(), Integer::valueOf);
     JobArgs.param(o, "validation-tol", mlp, mlp.validationTol(), Double::valueOf);
+    JobArgs.param(o, "dropout", mlp, mlp.dropout(), Double::valueOf);
     Double validationFraction = o.containsKey("validation-fraction") ? fraction(o.get("validation-fraction")) : null;
     if (validationFraction != null && o.containsKey("validation-col")) {
       throw new JobArgs.UsageException("give --validation-col or --validation-fraction, not both");

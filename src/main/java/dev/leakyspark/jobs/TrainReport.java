@@ -134,6 +134,7 @@ final class TrainReport {
     params.put("validationFraction", options.validationFraction());
     params.put("numEarlyStoppingRounds", mlp.getNumEarlyStoppingRounds());
     params.put("validationTol", mlp.getValidationTol());
+    params.put("dropout", mlp.getDropout());
     params.put("checkpoint", options.checkpoint());
     json.put("params", params);
     json.put("train", Train.source(options.train()));

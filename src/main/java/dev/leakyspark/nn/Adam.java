@@ -74,12 +74,18 @@ public final class Adam implements Serializable {
    */
   public double step(Network net, double[] weights, Block block, double[] gradient, double learningRate,
       double regParam) {
+    return step(net, weights, block, gradient, learningRate, regParam, Dropout.NONE);
+  }
+
+  /** {@link #step(Network, double[], Block, double[], double, double)} with {@code dropout}'s masks on the hidden units. */
+  public double step(Network net, double[] weights, Block block, double[] gradient, double learningRate,
+      double regParam, Dropout dropout) {
     int[] ranges = net.trainedRanges(block);
     for (int p = 0; p < ranges.length; p += 2) {
       Arrays.fill(gradient, ranges[p], ranges[p + 1], 0);
     }
     // a dense block's first layer also adds (zero) gradients outside the ranges, which are not read
-    double loss = net.lossAndGradient(weights, block, gradient);
+    double loss = net.lossAndGradient(weights, block, gradient, dropout);
     double weight = block.weightSum();
     double scale = weight > 0 ? 1.0 / weight : 0;
     for (int p = 0; p < ranges.length; p += 2) {

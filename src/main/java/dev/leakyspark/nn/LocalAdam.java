@@ -201,6 +201,11 @@ public final class LocalAdam {
      * rows and no changes.
      */
     public Sums localSteps(Network net, Iterable<Block> blocks) {
+      return localSteps(net, blocks, k -> Dropout.NONE);
+    }
+
+    /** {@link #localSteps(Network, Iterable)}, the {@code k}-th block's step with {@code dropout.apply(k)}'s masks. */
+    public Sums localSteps(Network net, Iterable<Block> blocks, java.util.function.IntFunction<Dropout> dropout) {
       int n = weights.length;
       double[] w = weights.clone();
       Adam local = new Adam(m.clone(), v.clone(), steps);
@@ -208,8 +213,9 @@ public final class LocalAdam {
       boolean[] held = new boolean[net.numInputs()];
       double loss = 0;
       double rows = 0;
+      int index = 0;
       for (Block block : blocks) {
-        loss += local.step(net, w, block, gradient, learningRate, regParam);
+        loss += local.step(net, w, block, gradient, learningRate, regParam, dropout.apply(index++));
         rows += block.weightSum();
         for (int feature : block.activeFeatures()) {
           held[feature] = true;

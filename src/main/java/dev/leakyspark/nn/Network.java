@@ -178,7 +178,7 @@ public final class Network implements Serializable {
   public double[] scores(double[] weights, Block block) {
     checkWeights(weights);
     checkBlock(block);
-    return forward(weights, block, new double[layers.length][])[layers.length - 1];
+    return forward(weights, block, new double[layers.length][], null)[layers.length - 1];
   }
 
   /** Softmax of each column of {@code scores} in place, stable for large scores. */
@@ -204,6 +204,16 @@ public final class Network implements Serializable {
    * into {@code gradientSum} (so blocks can be accumulated).
    */
   public double lossAndGradient(double[] weights, Block block, double[] gradientSum) {
+    return lossAndGradient(weights, block, gradientSum, Dropout.NONE);
+  }
+
+  /** {@link #lossAndGradient}, with the hidden units that {@code dropout}'s masks drop left out. */
+  public double lossAndGradient(double[] weights, Block block, double[] gradientSum, Dropout dropout) {
+    return lossAndGradient(weights, block, gradientSum, dropout.masks(layers, block.size));
+  }
+
+  /** {@link #lossAndGradient}, the hidden activations times {@code masks} (per hidden layer, column-major; null for none). */
+  double lossAndGradient(double[] weights, Block block, double[] gradientSum, double[][] masks) {
     checkWeights(weights);
     if (gradientSum.length != weights.length) {
       throw new IllegalArgumentException(
@@ -214,7 +224,7 @@ public final class Network implements Serializable {
     int last = layers.length - 1;
     // pre[l]: pre-activations of layer l (l >= 1); act[l]: its output (act[0] is the dense input, or null).
     double[][] pre = new double[layers.length][];
-    double[][] act = forward(weights, block, pre);
+    double[][] act = forward(weights, block, pre, masks);
     double[] delta = act[last]; // the outputs, turned into the loss's gradient in place
     double loss = this.loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(delta, block) : squaredErrorDelta(delta, block);
     for (int l = last - 1; l >= 0; l--) {
@@ -222,7 +232,7 @@ public final class Network implements Serializable {
       int out = layers[l + 1];
       // dW += delta * act[l]^T; db += row sums of delta
       if (l == 0 && block.isSparse()) {
-        sparseWeightGradient(block, delta, gradientSum);
+        SparseLayer.addWeightGradient(block, delta, layers[1], gradientSum);
       } else {
         Gemm.dgemm("N", "T", out, in, n, 1.0, delta, 0, out, act[l], 0, in, 1.0, gradientSum, weightsAt(l), out);
       }
@@ -239,6 +249,11 @@ public final class Network implements Serializable {
         for (int i = 0; i < previous.length; i++) {
           previous[i] *= LeakyRelu.gradient(z[i], alpha);
         }
+        if (masks != null) {
+          for (int i = 0; i < previous.length; i++) {
+            previous[i] *= masks[l][i];
+          }
+        }
         delta = previous;
       }
     }
@@ -249,7 +264,7 @@ public final class Network implements Serializable {
   public double loss(double[] weights, Block block) {
     checkWeights(weights);
     checkBlock(block);
-    double[] out = forward(weights, block, new double[layers.length][])[layers.length - 1];
+    double[] out = forward(weights, block, new double[layers.length][], null)[layers.length - 1];
     return loss == Loss.CROSS_ENTROPY ? crossEntropyDelta(out, block) : squaredErrorDelta(out, block);
   }
 
@@ -299,9 +314,10 @@ public final class Network implements Serializable {
   /**
    * Activations of every layer; the last holds the output scores. Fills {@code pre} for hidden
    * layers. A sparse block's first layer adds, for each row, the weight columns of its non-zero
-   * features, so it costs the non-zeros, not the rows times the features.
+   * features, so it costs the non-zeros, not the rows times the features. The hidden activations
+   * are multiplied by {@code masks} (per hidden layer; null for none).
    */
-  private double[][] forward(double[] weights, Block block, double[][] pre) {
+  private double[][] forward(double[] weights, Block block, double[][] pre, double[][] masks) {
     int n = block.size;
     double[][] act = new double[layers.length][];
     act[0] = block.features;
@@ -314,7 +330,7 @@ public final class Network implements Serializable {
         System.arraycopy(weights, bias, z, j * out, out);
       }
       if (l == 0 && block.isSparse()) {
-        sparseFirstLayer(weights, block, z);
+        SparseLayer.addProducts(weights, block, layers[1], z);
       } else {
         Gemm.dgemm("N", "N", out, n, in, 1.0, weights, weightsAt(l), out, act[l], 0, in, 1.0, z, 0, out);
       }
@@ -322,42 +338,17 @@ public final class Network implements Serializable {
         pre[l + 1] = z;
         double[] a = new double[z.length];
         LeakyRelu.apply(z, a, alpha);
+        if (masks != null) {
+          for (int i = 0; i < a.length; i++) {
+            a[i] *= masks[l + 1][i];
+          }
+        }
         act[l + 1] = a;
       } else {
         act[l + 1] = z;
       }
     }
     return act;
-  }
-
-  /** {@code z[:, j] += sum over row j's non-zeros v at feature i of v * W0[:, i]}. */
-  private void sparseFirstLayer(double[] weights, Block block, double[] z) {
-    int out = layers[1];
-    for (int j = 0; j < block.size; j++) {
-      int zj = j * out;
-      for (int k = block.rowStarts[j]; k < block.rowStarts[j + 1]; k++) {
-        double v = block.values[k];
-        int column = block.indices[k] * out;
-        for (int r = 0; r < out; r++) {
-          z[zj + r] += v * weights[column + r];
-        }
-      }
-    }
-  }
-
-  /** {@code dW0[:, i] += v * delta[:, j]} for each non-zero v of row j at feature i: only active features' columns. */
-  private void sparseWeightGradient(Block block, double[] delta, double[] gradientSum) {
-    int out = layers[1];
-    for (int j = 0; j < block.size; j++) {
-      int dj = j * out;
-      for (int k = block.rowStarts[j]; k < block.rowStarts[j + 1]; k++) {
-        double v = block.values[k];
-        int column = block.indices[k] * out;
-        for (int r = 0; r < out; r++) {
-          gradientSum[column + r] += v * delta[dj + r];
-        }
-      }
-    }
   }
 
   /**

@@ -369,7 +369,8 @@ class TrainTest {
 
   @Test
   void validationRowsAreHeldOutScoredAndCharted(@TempDir Path out) throws Exception {
-    JobCall r = train(args(out, "--max-iter", "6", "--validation-fraction", "0.25", "--early-stopping-rounds", "2"));
+    JobCall r = train(args(out, "--max-iter", "6", "--validation-fraction", "0.25", "--early-stopping-rounds", "2",
+        "--dropout", "0.1"));
     assertEquals(0, r.status(), r.err());
     assertTrue(r.err().contains("Holding out about 0.25 of the training rows as validation rows"), r.err());
     JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics/metrics.json").toFile());
@@ -379,6 +380,8 @@ class TrainTest {
     assertTrue(best >= 1 && best <= epochs, "best epoch " + best + " of " + epochs);
     assertEquals(0.25, metrics.get("params").get("validationFraction").asDouble(), 0.0);
     assertEquals("validation", metrics.get("params").get("validationCol").asText());
+    assertEquals(0.1, metrics.get("params").get("dropout").asDouble(), 0.0);
+    assertTrue(r.err().contains("block momentum 0.0, cosine step size 0.01, dropout 0.1"), r.err());
     assertTrue(java.nio.file.Files.size(out.resolve("metrics/loss.png")) > 0);
     for (String[] bad : new String[][] {{"--validation-fraction", "1.5"}, {"--validation-fraction", "half"},
         {"--validation-fraction", "0.1", "--validation-col", "v"}}) {

@@ -84,11 +84,11 @@ class NetworkOracleTest {
     }
   }
 
-  private static void assertClose(double expected, double actual, String what) {
+  static void assertClose(double expected, double actual, String what) {
     assertTrue(close(expected, actual), what + ": PyTorch " + expected + ", ours " + actual);
   }
 
-  private static void assertClose(double[] expected, double[] actual, String what) {
+  static void assertClose(double[] expected, double[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
       assertTrue(close(expected[i], actual[i]), what + " [" + i + "]: PyTorch " + expected[i] + ", ours " + actual[i]);
@@ -100,11 +100,11 @@ class NetworkOracleTest {
     return Math.abs(expected - actual) <= Math.max(RELATIVE * Math.max(Math.abs(expected), Math.abs(actual)), 1e-15);
   }
 
-  private static double[] doubles(JsonNode array) {
+  static double[] doubles(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).mapToDouble(JsonNode::asDouble).toArray();
   }
 
-  private static int[] ints(JsonNode array) {
+  static int[] ints(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::asInt).toArray();
   }
 }

@@ -3,6 +3,7 @@ package dev.leakyspark.ml.mlp;
 import dev.leakyspark.nn.Adam;
 import dev.leakyspark.nn.Block;
 import dev.leakyspark.nn.BlockMomentum;
+import dev.leakyspark.nn.Dropout;
 import dev.leakyspark.nn.LocalAdam;
 import dev.leakyspark.nn.Network;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class AdamTrainer {
     }
     int rounds = (data.maxBlocksPerPartition - 1) / localSteps + 1;
     LOG.info("{} adam: {} rounds per epoch of up to {} local steps on {} partitions, block momentum {},"
-        + " {} step size {}", spec.stage(), rounds, localSteps, data.numPartitions(), momentum, spec.stepSizeSchedule(), rate);
+        + " {} step size {}{}", spec.stage(), rounds, localSteps, data.numPartitions(), momentum,
+        spec.stepSizeSchedule(), rate, spec.dropout() > 0 ? ", dropout " + spec.dropout() : "");
     long began = System.nanoTime();
     while (epoch < maxIter && !validation.stoppedAlready(spec)) {
       epoch++;
@@ -64,8 +66,8 @@ public final class AdamTrainer {
         int first = round * localSteps;
         double progress = (epoch - 1 + (double) round / rounds) / maxIter;
         double stepRate = cosine ? 0.5 * rate * (1 + Math.cos(Math.PI * progress)) : rate;
-        LocalAdam.Sums sums =
-            roundSums(spark, net, data.blocks, state.round(stepRate, reg), seed, epoch, first, localSteps);
+        LocalAdam.Sums sums = roundSums(spark, net, data.blocks, state.round(stepRate, reg), spec.dropout(), seed,
+            epoch, first, localSteps);
         if (sums.rows() > 0) { // a round of rows that all weigh 0 changes nothing
           loss += state.finish(sums, Math.min(localSteps, data.maxBlocksPerPartition - first));
         }
@@ -110,7 +112,7 @@ public final class AdamTrainer {
 
   /** One round: every partition's local steps on blocks {@code [first, first + steps)} of its epoch order, summed. */
   private static LocalAdam.Sums roundSums(SparkSession spark, Network net, JavaRDD<Block> blocks, LocalAdam.Round round,
-      long seed, int epoch, int first, int steps) {
+      double dropout, long seed, int epoch, int first, int steps) {
     Broadcast<LocalAdam.Round> shared =
         spark.sparkContext().broadcast(round, ClassTag$.MODULE$.apply(LocalAdam.Round.class));
     try {
@@ -119,7 +121,9 @@ public final class AdamTrainer {
         it.forEachRemaining(local::add);
         Collections.shuffle(local, new Random(seed * 31 + epoch * 1_000_003L + index));
         List<Block> chunk = local.subList(Math.min(first, local.size()), (int) Math.min((long) first + steps, local.size()));
-        return List.of(shared.value().localSteps(net, chunk)).iterator();
+        // each block's dropout masks follow from the seed, the epoch, the partition and the block's place
+        return List.of(shared.value().localSteps(net, chunk, k -> dropout == 0 ? Dropout.NONE
+            : new Dropout(dropout, Dropout.seed(seed, epoch, index, first + k)))).iterator();
       }, true);
       return TreeSum.sum(parts, ROUND_SUMS);
     } finally {

@@ -62,6 +62,7 @@ public record FitSpec(
     double blockMomentum,
     int numEarlyStoppingRounds,
     double validationTol,
+    double dropout,
     @Bookkeeping String checkpointDir,
     @Bookkeeping int checkpointInterval) {
 
@@ -87,7 +88,7 @@ public record FitSpec(
         stage.getStepSizeSchedule(), stage.getBlockSize(), stage.getSeed(), stage.getRegParam(),
         stage.isDefined(stage.initialWeights()) ? stage.getInitialWeights().toArray() : null,
         stage.getNumPartitions(), stage.getLocalSteps(), stage.getBlockMomentum(),
-        stage.getNumEarlyStoppingRounds(), stage.getValidationTol(),
+        stage.getNumEarlyStoppingRounds(), stage.getValidationTol(), stage.getDropout(),
         stage.isDefined(stage.checkpointDir()) ? stage.getCheckpointDir() : null, stage.getCheckpointInterval());
   }
 
@@ -125,8 +126,8 @@ public record FitSpec(
   public FitSpec withNumPartitions(int partitions) {
     return new FitSpec(stage, uid, featuresCol, labelCol, weightCol, validationIndicatorCol, solver, loss,
         standardizeLabel, layers, alpha, maxIter, tol, stepSize, stepSizeSchedule, blockSize, seed, regParam,
-        initialWeights, partitions, localSteps, blockMomentum, numEarlyStoppingRounds, validationTol, checkpointDir,
-        checkpointInterval);
+        initialWeights, partitions, localSteps, blockMomentum, numEarlyStoppingRounds, validationTol, dropout,
+        checkpointDir, checkpointInterval);
   }
 
   /**

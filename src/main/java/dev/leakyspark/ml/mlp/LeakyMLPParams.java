@@ -144,6 +144,15 @@ public interface LeakyMLPParams extends HasWeightCol, HasValidationIndicatorCol 
   /** The relative improvement of the validation loss that counts (default {@value #DEFAULT_VALIDATION_TOL}). */
   default DoubleParam validationTol() { return mlpParams().validationTol; }
 
+  /**
+   * Adam: the fraction of each hidden layer's units dropped in each training step (default 0:
+   * none). The masks are seeded by {@code seed}, the epoch, the partition and the block, so a fit
+   * with dropout is still the same on any cluster. l-bfgs refuses it: it needs a deterministic
+   * objective.
+   */
+  default DoubleParam dropout() { return mlpParams().dropout; }
+  default double getDropout() { return (Double) getOrDefault(dropout()); }
+
   default int getNumEarlyStoppingRounds() { return (Integer) getOrDefault(numEarlyStoppingRounds()); }
   default double getValidationTol() { return (Double) getOrDefault(validationTol()); }
 

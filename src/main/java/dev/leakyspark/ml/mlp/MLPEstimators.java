@@ -28,6 +28,11 @@ public final class MLPEstimators {
           stage.getClass().getSimpleName() + " " + stage.uid() + ": layers is not set; e.g. " + example);
     }
     int[] layers = stage.getLayers();
+    if (stage.getDropout() > 0 && !stage.getSolver().equals(LeakyMLPParams.ADAM)) {
+      throw new IllegalArgumentException(stage.getClass().getSimpleName() + " " + stage.uid() + ": dropout "
+          + stage.getDropout() + " needs solver adam; l-bfgs minimises a deterministic objective, which dropout"
+          + " would change at every evaluation");
+    }
     long need = Network.numWeights(layers);
     if (stage.isDefined(stage.initialWeights()) && stage.getInitialWeights().size() != need) {
       throw new IllegalArgumentException("initialWeights has " + stage.getInitialWeights().size()

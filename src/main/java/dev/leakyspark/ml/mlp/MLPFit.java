@@ -46,7 +46,7 @@ public final class MLPFit {
     return run(new FitSpec(s.stage(), s.uid(), featuresCol, labelCol, s.weightCol(), s.validationIndicatorCol(),
         s.solver(), net.loss(), standardizeLabel, net.layers(), net.alpha(), s.maxIter(), s.tol(), s.stepSize(),
         s.stepSizeSchedule(), s.blockSize(), s.seed(), s.regParam(), s.initialWeights(), s.numPartitions(),
-        s.localSteps(), s.blockMomentum(), s.numEarlyStoppingRounds(), s.validationTol(), s.checkpointDir(),
+        s.localSteps(), s.blockMomentum(), s.numEarlyStoppingRounds(), s.validationTol(), s.dropout(), s.checkpointDir(),
         s.checkpointInterval()), dataset, layout);
   }
 

@@ -45,6 +45,7 @@ public final class MLPParams {
   final Param<String> validationIndicatorCol;
   final IntParam numEarlyStoppingRounds;
   final DoubleParam validationTol;
+  final DoubleParam dropout;
 
   public MLPParams(Params owner) {
     Function1<int[], Object> validLayers = sizes -> sizes.length >= 2 && Arrays.stream(sizes).allMatch(n -> n >= 1);
@@ -101,6 +102,10 @@ public final class MLPParams {
         "with validation rows: stop after this many iterations or epochs without improving the validation loss"
             + " (>= 0); 0 never stops early",
         ParamValidators.gtEq(0));
+    dropout = new DoubleParam(owner, "dropout",
+        "adam: the fraction of each hidden layer's units dropped in each training step, in [0, 1) (inverted"
+            + " dropout: the kept ones are scaled by 1 / (1 - dropout), so scoring drops none); 0 drops none",
+        ParamValidators.inRange(0, 1, true, false));
     validationTol = new DoubleParam(owner, "validationTol",
         "with validation rows: the relative decrease of the validation loss below its best that counts as an"
             + " improvement (>= 0)",
@@ -127,5 +132,6 @@ public final class MLPParams {
     owner.setDefault(blockMomentum, LeakyMLPParams.DEFAULT_BLOCK_MOMENTUM);
     owner.setDefault(numEarlyStoppingRounds, LeakyMLPParams.DEFAULT_EARLY_STOPPING_ROUNDS);
     owner.setDefault(validationTol, LeakyMLPParams.DEFAULT_VALIDATION_TOL);
+    owner.setDefault(dropout, 0.0);
   }
 }

@@ -33,4 +33,5 @@ public interface MLPSetters<S extends MLPSetters<S>> extends LeakyMLPParams {
   default S setValidationIndicatorCol(String value) { return (S) set(validationIndicatorCol(), value); }
   default S setNumEarlyStoppingRounds(int value) { return (S) set(numEarlyStoppingRounds(), value); }
   default S setValidationTol(double value) { return (S) set(validationTol(), value); }
+  default S setDropout(double value) { return (S) set(dropout(), value); }
 }

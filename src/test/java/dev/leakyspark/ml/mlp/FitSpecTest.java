@@ -60,7 +60,7 @@ class FitSpecTest {
         .setRegParam(0.1).setInitialWeights(Vectors.dense(new double[26])).setCheckpointDir("/tmp/c")
         .setCheckpointInterval(3).setNumPartitions(4).setLocalSteps(2).setBlockMomentum(0.5)
         .setStandardizeLabel(false).setWeightCol("w").setValidationIndicatorCol("v").setNumEarlyStoppingRounds(3)
-        .setValidationTol(0.5);
+        .setValidationTol(0.5).setDropout(0.2);
     mlp.setFeaturesCol("f").setLabelCol("y");
     FitSpec spec = FitSpec.of(mlp, Network.Loss.SQUARED_ERROR);
     for (RecordComponent c : FitSpec.class.getRecordComponents()) {
@@ -131,6 +131,7 @@ class FitSpecTest {
     expected.put("blockMomentum", "0.0");
     expected.put("numEarlyStoppingRounds", "10");
     expected.put("validationTol", "1.0E-4");
+    expected.put("dropout", "0.0");
     expected.put("data rows", "1200");
     expected.put("data hash", "123456789");
     assertEquals(expected, spec.fingerprint(DATA));
