@@ -19,6 +19,9 @@ import java.util.Arrays;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -119,6 +122,21 @@ class ValidationTest {
         resumed.summary().validationObjectiveHistory(), 0.0);
     assertEquals(straight.summary().bestIteration(), resumed.summary().bestIteration());
     assertEquals(straight.summary().totalIterations(), resumed.summary().totalIterations());
+  }
+
+  @Test
+  void theNewParamsGoIntoTuningGrids() {
+    LeakyMLPClassifier mlp = adam().setMaxIter(5).setWeightCol("w");
+    ParamMap[] grid = new ParamGridBuilder().addGrid(mlp.dropout(), new double[] {0, 0.2})
+        .addGrid(mlp.numEarlyStoppingRounds(), new int[] {1, 3}).build();
+    TrainValidationSplitModel tuned = new TrainValidationSplit().setEstimator(mlp).setEstimatorParamMaps(grid)
+        .setEvaluator(new MulticlassClassificationEvaluator().setWeightCol("w")).setTrainRatio(0.7).setParallelism(2)
+        .fit(noisy.withColumn("w", expr("1.0 + pmod(xxhash64(features), 2)")));
+    assertEquals(4, tuned.validationMetrics().length);
+    LeakyMLPClassificationModel best = (LeakyMLPClassificationModel) tuned.bestModel();
+    assertTrue(best.getDropout() == 0 || best.getDropout() == 0.2);
+    assertEquals("v", best.getValidationIndicatorCol());
+    assertEquals("w", best.getWeightCol());
   }
 
   @Test
