@@ -29,6 +29,8 @@ public final class FitCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(FitCheckpoints.class);
   private static final String FIT = "fit-";
   private static final String ITERATION = "iteration-";
+  /** Checkpoints are written under this prefix in checkpointDir, then renamed into their fit's folder. */
+  private static final String WRITING = "_writing-";
   private static final FitCheckpoints NONE = new FitCheckpoints(null, null, 0, Map.of());
 
   private final SparkSession spark;
@@ -36,6 +38,8 @@ public final class FitCheckpoints {
   private final int interval;
   private final Map<String, String> fingerprint;
   private final Path folder;
+  /** This fit run's own, so that an identical fit running at once never writes into its files. */
+  private final String token = UUID.randomUUID().toString().replace("-", "");
 
   private FitCheckpoints(SparkSession spark, Path root, int interval, Map<String, String> fingerprint) {
     this.spark = spark;
@@ -71,11 +75,19 @@ public final class FitCheckpoints {
     return spark != null && iteration % interval == 0;
   }
 
-  /** Writes a checkpoint of this fit, then drops all but its two newest. */
+  /**
+   * Writes a checkpoint of this fit, then drops all but its two newest. It is written beside the
+   * fit's folder and renamed into it: an identical fit running at once in the same
+   * {@code checkpointDir} writes the same bits, as a fit is a function of its params and data, so
+   * whichever lands first stays, and neither writes into the other's files. A folder that such a
+   * fit removed on finishing is made again.
+   */
   void save(TrainingCheckpoint state) {
     Path path = new Path(folder, String.format("%s%08d", ITERATION, state.iteration()));
+    Path staged = new Path(root, String.format("%s%s-%08d", WRITING, token, state.iteration()));
     try {
-      state.write(spark, path);
+      state.write(spark, staged);
+      place(staged, path);
       List<Path> complete = complete(folder);
       for (Path old : complete.subList(0, Math.max(0, complete.size() - 2))) {
         fs().delete(old, true);
@@ -85,6 +97,23 @@ public final class FitCheckpoints {
           e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
     LOG.info("Checkpoint of iteration {} written to {}", state.iteration(), path);
+  }
+
+  /** Renames the written checkpoint {@code staged} to {@code path}, unless an identical fit's is there already. */
+  private void place(Path staged, Path path) throws IOException {
+    if (fs().exists(path) && !fs().exists(new Path(path, "_SUCCESS"))) {
+      fs().delete(path, true); // incomplete: a writer died (checkpoints are renamed in whole)
+    }
+    for (int attempt = 0; attempt < 3 && !fs().exists(path); attempt++) {
+      fs().mkdirs(folder);
+      if (fs().rename(staged, path)) {
+        return;
+      }
+    }
+    fs().delete(staged, true);
+    if (!fs().exists(new Path(path, "_SUCCESS"))) {
+      throw new IOException("Cannot rename the checkpoint written to " + staged + " to " + path);
+    }
   }
 
   /**
@@ -98,7 +127,18 @@ public final class FitCheckpoints {
     try {
       List<Path> own = complete(folder);
       if (!own.isEmpty()) {
-        TrainingCheckpoint latest = TrainingCheckpoint.read(spark, own.get(own.size() - 1));
+        Path newest = own.get(own.size() - 1);
+        TrainingCheckpoint latest;
+        try {
+          latest = TrainingCheckpoint.read(spark, newest);
+        } catch (IOException e) {
+          if (fs().exists(newest)) {
+            throw e;
+          }
+          LOG.info("The checkpoint {} was removed while being read: an identical fit has finished;"
+              + " starting from the beginning", newest);
+          return null;
+        }
         if (!latest.fingerprint().equals(fingerprint)) {
           throw new IllegalStateException("The checkpoint " + own.get(own.size() - 1)
               + " is of another fit (" + differences(latest.fingerprint()) + "); delete it to start over");
@@ -180,7 +220,13 @@ public final class FitCheckpoints {
     if (!fs().exists(fitFolder)) {
       return found;
     }
-    for (FileStatus status : fs().listStatus(fitFolder)) {
+    FileStatus[] listed;
+    try {
+      listed = fs().listStatus(fitFolder);
+    } catch (java.io.FileNotFoundException e) {
+      return found; // an identical fit that finished has just removed it
+    }
+    for (FileStatus status : listed) {
       String name = status.getPath().getName();
       if (status.isDirectory() && name.startsWith(ITERATION) && fs().exists(new Path(status.getPath(), "_SUCCESS"))) {
         found.add(status.getPath());

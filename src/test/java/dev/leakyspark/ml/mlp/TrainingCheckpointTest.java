@@ -75,6 +75,50 @@ class TrainingCheckpointTest {
     }
   }
 
+  @Test
+  void twinFitsInOneFolderNeverWriteIntoEachOthersCheckpoints(SparkSession spark, @TempDir Path dir) throws Exception {
+    Map<String, String> fingerprint = Map.of("solver", "l-bfgs", "data hash", "1");
+    FitCheckpoints a = FitCheckpoints.of(spark, dir.toString(), 2, fingerprint);
+    FitCheckpoints b = FitCheckpoints.of(spark, dir.toString(), 2, fingerprint);
+    TrainingCheckpoint second = new TrainingCheckpoint(fingerprint, 2, WEIGHTS, HISTORY, new TrainingCheckpoint.LbfgsState());
+    a.save(second);
+    b.save(second); // the twin's is there already: b's is dropped, a's stays whole
+    try (var entries = java.nio.file.Files.list(dir)) {
+      assertEquals(1, entries.count(), "one fit folder, nothing left aside");
+    }
+    a.finish(); // a ends first and removes the folder; b goes on
+    b.save(new TrainingCheckpoint(fingerprint, 4, WEIGHTS, HISTORY, new TrainingCheckpoint.LbfgsState()));
+    assertEquals(4, FitCheckpoints.of(spark, dir.toString(), 2, fingerprint).resumable().iteration());
+    b.finish();
+    try (var entries = java.nio.file.Files.list(dir)) {
+      assertEquals(0, entries.count(), "both finished: nothing handed on");
+    }
+  }
+
+  @Test
+  void twoIdenticalFitsAtOnceInOneCheckpointDirEachEndAsAFitWithout(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> blobs =
+        dev.leakyspark.testing.TrainingData.blobs(spark, 240, 3).cache();
+    dev.leakyspark.ml.classification.LeakyMLPClassifier mlp = new dev.leakyspark.ml.classification.LeakyMLPClassifier()
+        .setLayers(new int[] {4, 8, 3}).setSolver("adam").setBlockSize(16).setLocalSteps(2).setNumPartitions(2)
+        .setMaxIter(6).setSeed(1);
+    double[] alone = mlp.fit(blobs).weights().toArray();
+    mlp.setCheckpointDir(dir.toString()).setCheckpointInterval(1);
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = two.submit(() -> mlp.fit(blobs).weights().toArray());
+      var second = two.submit(() -> mlp.fit(blobs).weights().toArray());
+      assertArrayEquals(alone, first.get(), 0.0);
+      assertArrayEquals(alone, second.get(), 0.0);
+    } finally {
+      two.shutdown();
+    }
+    try (var entries = java.nio.file.Files.list(dir)) {
+      assertEquals(java.util.List.of(), entries.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
   /** Earlier versions wrote l-bfgs checkpoints with Adam's three arrays left empty. */
   @Test
   void anEarlierLbfgsCheckpointStillResumes(SparkSession spark, @TempDir Path dir) throws IOException {
