@@ -1,7 +1,10 @@
 package dev.leakyspark.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.leakyspark.data.Generated;
 import dev.leakyspark.data.Idx;
@@ -29,6 +32,7 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -296,13 +300,11 @@ public final class Train {
       throw new IllegalArgumentException("--validation-fraction adds the column " + VALIDATION
           + ", which the training data already has");
     }
-    List<org.apache.spark.sql.Column> hashed = new ArrayList<>();
+    List<Column> hashed = new ArrayList<>();
     options.features().forEach(c -> hashed.add(col(c)));
     hashed.add(col(options.label()));
-    hashed.add(org.apache.spark.sql.functions.lit(options.mlp().getSeed()));
-    org.apache.spark.sql.Column unit = org.apache.spark.sql.functions.pmod(
-        org.apache.spark.sql.functions.xxhash64(hashed.toArray(new org.apache.spark.sql.Column[0])),
-        org.apache.spark.sql.functions.lit(1_000_000L)).divide(1e6);
+    hashed.add(lit(options.mlp().getSeed()));
+    Column unit = pmod(xxhash64(hashed.toArray(new Column[0])), lit(1_000_000L)).divide(1e6);
     LOG.info("Holding out about {} of the training rows as validation rows (by a hash of each row and seed {})",
         options.validationFraction(), options.mlp().getSeed());
     return rows.withColumn(VALIDATION, unit.lt(options.validationFraction()));

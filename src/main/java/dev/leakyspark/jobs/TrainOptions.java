@@ -5,6 +5,7 @@ import static dev.leakyspark.ml.classification.LeakyMLPClassifier.ADAM;
 import dev.leakyspark.cli.JobArgs;
 import dev.leakyspark.data.Idx;
 import dev.leakyspark.ml.classification.LeakyMLPClassifier;
+import dev.leakyspark.ml.mlp.LeakyMLPParams;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -185,7 +186,7 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
 
   /** The weight column of {@code --weight-col}, or null without it. */
   String weightCol() {
-    return mlp.isDefined(mlp.weightCol()) && !mlp.getWeightCol().isEmpty() ? mlp.getWeightCol() : null;
+    return LeakyMLPParams.weightColumn(mlp);
   }
 
   /** The checkpoint folder, or null without {@code --checkpoint}. */
@@ -211,8 +212,7 @@ record TrainOptions(String task, String train, String test, String inputFormat, 
     if (validationFraction != null) {
       return Train.VALIDATION;
     }
-    return mlp.isDefined(mlp.validationIndicatorCol()) && !mlp.getValidationIndicatorCol().isEmpty()
-        ? mlp.getValidationIndicatorCol() : null;
+    return LeakyMLPParams.validationColumn(mlp);
   }
 
   private static String plain(double value) {

@@ -142,21 +142,17 @@ public class LeakyMLPClassificationModel
   public MultilayerPerceptronClassificationSummary evaluate(Dataset<?> dataset) {
     LeakyMLPClassifier.checkLabel(dataset.schema(), getLabelCol());
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
-    return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), weightColName());
+    return new MultilayerPerceptronClassificationSummaryImpl(scored._1(), scored._2(), getLabelCol(), LeakyMLPParams.metricsWeightCol(this));
   }
 
   /** Sets the training summary of {@code fit}: this model's predictions on {@code dataset}, computed when asked for. */
   LeakyMLPClassificationModel withSummary(Dataset<?> dataset, FitResult fit) {
     scala.Tuple2<Dataset<Row>, String> scored = scored(dataset);
     core.setSummaryHolder(Option.apply(
-        new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), weightColName(), fit)));
+        new LeakyMLPTrainingSummary(scored._1(), scored._2(), getLabelCol(), LeakyMLPParams.metricsWeightCol(this), fit)));
     return this;
   }
 
-  /** The weight column the metrics read where the data has it, as Spark's summaries do; "" for none. */
-  private String weightColName() {
-    return isDefined(weightCol()) ? getWeightCol() : "";
-  }
 
   /**
    * Spark 4.1+'s Connect server offloads cached models to local disk with their summaries: this

@@ -125,6 +125,12 @@ public interface LeakyMLPParams extends HasWeightCol, HasValidationIndicatorCol 
     return stage.isDefined(stage.weightCol()) && !stage.getWeightCol().isEmpty() ? stage.getWeightCol() : null;
   }
 
+  /** The weight column a summary's metrics read where the data has it, as Spark's summaries do; "" for none. */
+  static String metricsWeightCol(LeakyMLPParams stage) {
+    String weight = weightColumn(stage);
+    return weight == null ? "" : weight;
+  }
+
   /**
    * MLlib's shared {@code validationIndicatorCol}, as {@code GBTClassifier}'s (unset: no
    * validation rows): rows where the boolean column is true never touch training; the fit

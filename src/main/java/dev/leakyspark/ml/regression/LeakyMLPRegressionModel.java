@@ -2,6 +2,7 @@ package dev.leakyspark.ml.regression;
 
 import dev.leakyspark.ml.mlp.BlockScoring;
 import dev.leakyspark.ml.mlp.FitResult;
+import dev.leakyspark.ml.mlp.LeakyMLPParams;
 import dev.leakyspark.ml.mlp.MLPModelCore;
 import dev.leakyspark.ml.mlp.MLPModelData;
 import dev.leakyspark.ml.mlp.MLPParams;
@@ -167,14 +168,14 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
   public LeakyMLPRegressionSummary evaluate(Dataset<?> dataset) {
     LeakyMLPRegressor.checkLabel(dataset.schema(), getLabelCol());
     String prediction = summaryPredictionCol();
-    return new LeakyMLPRegressionSummary(scored(dataset, prediction), prediction, getLabelCol(), weightColName());
+    return new LeakyMLPRegressionSummary(scored(dataset, prediction), prediction, getLabelCol(), LeakyMLPParams.metricsWeightCol(this));
   }
 
   /** Sets the training summary of a fit: this model's predictions on {@code dataset}, scored when asked for. */
   LeakyMLPRegressionModel withSummary(Dataset<?> dataset, FitResult fit) {
     String prediction = summaryPredictionCol();
     core.setSummaryHolder(Option.apply(
-        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), weightColName(),
+        new LeakyMLPRegressionTrainingSummary(scored(dataset, prediction), prediction, getLabelCol(), LeakyMLPParams.metricsWeightCol(this),
             fit)));
     return this;
   }
@@ -189,10 +190,6 @@ public class LeakyMLPRegressionModel extends RegressionModel<Vector, LeakyMLPReg
     withSummary(dataset, core.loadSummary(path, uid));
   }
 
-  /** The weight column the metrics read where the data has it; "" for none. */
-  private String weightColName() {
-    return isDefined(weightCol()) ? getWeightCol() : "";
-  }
 
   /** The prediction column a summary reads: predictionCol, or a fresh name when it is set empty. */
   private String summaryPredictionCol() {
